@@ -1,0 +1,92 @@
+// The contract between the op layer (ts/) and the backends (runtime/backends/*).
+// Every kernel writes into an `out` handle the op layer has already allocated; shapes
+// are already validated, broadcast and collapsed by the op layer, so kernels only
+// index memory. A backend may leave a kernel out, or decline a dtype through
+// `supports`; the dispatcher then applies the fallback policy.
+
+export type DType = 'float32' | 'int32' | 'uint8';
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+export type BackendName = 'js' | 'wasm' | 'webgpu';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sigmoid'
+  | 'relu' | 'gelu' | 'sin' | 'cos' | 'square' | 'reciprocal' | 'step';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/** Elementwise binary op with NumPy broadcasting. `aStrides`/`bStrides` are element
+ *  strides per output axis (0 on broadcast axes). Inputs share `dtype`; comparisons
+ *  write uint8 (0/1), everything else writes `dtype`. `div` on int32 truncates toward zero. */
+export interface BinaryParams { op: BinaryOp; dtype: DType; outShape: number[]; aStrides: number[]; bStrides: number[]; aOffset: number; bOffset: number; size: number; }
+/** Elementwise unary op over `size` contiguous elements. float32 for all ops; int32 for neg/abs/sign/square. */
+export interface UnaryParams { op: UnaryOp; dtype: DType; size: number; }
+/** Reduce x viewed as [outer, size, inner] over the middle axis into [outer, inner].
+ *  argmax/argmin write int32 (first index of the extreme; NaN counts as the extreme);
+ *  max/min propagate NaN; mean divides in float. */
+export interface ReduceParams { op: ReduceOp; dtype: DType; outer: number; size: number; inner: number; }
+/** out[b] = op(A[b]) @ op(B[b]); op = transpose when flagged. A[b] starts at b*aBatchStride
+ *  (0 for a broadcast batch). Stored A is [m,k] (or [k,m] when transA), B is [k,n] (or [n,k]). float32. */
+export interface MatmulParams { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatchStride: number; bBatchStride: number; }
+/** Strided copy: for every index i of `shape`, out[outOffset + i·outStrides] = x[xOffset + i·xStrides].
+ *  One kernel for transpose, slice, broadcastTo, concat (one call per piece). Any dtype. */
+export interface CopyParams { dtype: DType; shape: number[]; xStrides: number[]; xOffset: number; outStrides: number[]; outOffset: number; size: number; }
+/** x viewed as [outer, axisSize, inner]; idx (int32, nIdx entries) picks along the middle
+ *  axis: out[o, j, i] = x[o, idx[j], i]. Indices are validated by the op layer. Any dtype. */
+export interface GatherParams { dtype: DType; outer: number; axisSize: number; inner: number; nIdx: number; }
+/** out = cond ? a : b with broadcasting (same stride scheme as binary). cond is uint8. */
+export interface WhereParams { dtype: DType; outShape: number[]; cStrides: number[]; aStrides: number[]; bStrides: number[]; size: number; }
+/** Row-wise over the last axis of x viewed as [rows, cols]; float32. */
+export interface SoftmaxParams { rows: number; cols: number; log: boolean; }
+export interface RowParams { rows: number; cols: number; }
+export interface NormParams { rows: number; cols: number; eps: number; }
+export interface CastParams { from: DType; to: DType; size: number; }
+
+/** Kernel table: H is the backend's storage handle. */
+export interface Kernels<H> {
+  binary(a: H, b: H, out: H, p: BinaryParams): void;
+  unary(x: H, out: H, p: UnaryParams): void;
+  reduce(x: H, out: H, p: ReduceParams): void;
+  matmul(a: H, b: H, out: H, p: MatmulParams): void;
+  copy(x: H, out: H, p: CopyParams): void;
+  gather(x: H, idx: H, out: H, p: GatherParams): void;
+  where(c: H, a: H, b: H, out: H, p: WhereParams): void;
+  softmax(x: H, out: H, p: SoftmaxParams): void;
+  logSumExp(x: H, out: H, p: RowParams): void;
+  /** y = (x - mean) / sqrt(var + eps) * gamma + beta; gamma/beta of length cols or null. */
+  layerNorm(x: H, gamma: H | null, beta: H | null, out: H, p: NormParams): void;
+  /** y = x / sqrt(mean(x²) + eps) * gamma. */
+  rmsNorm(x: H, gamma: H | null, out: H, p: NormParams): void;
+  cast(x: H, out: H, p: CastParams): void;
+}
+export type KernelName = keyof Kernels<unknown>;
+
+export interface Backend<H = unknown> {
+  readonly name: BackendName;
+  readonly isCPU: boolean;
+  /** Zero-filled storage for `size` elements. */
+  alloc(dtype: DType, size: number): H;
+  free(h: H): void;
+  /** Copy host data into storage (data.length == size of h). */
+  write(h: H, data: TypedArray): void;
+  /** Copy of the contents. */
+  read(h: H, dtype: DType, size: number): Promise<TypedArray>;
+  /** CPU backends only: a copy, synchronously. */
+  readSync?(h: H, dtype: DType, size: number): TypedArray;
+  /** CPU backends only: a zero-copy view, valid until the next alloc on this backend. */
+  view?(h: H, dtype: DType, size: number): TypedArray;
+  /** Bytes currently held by live storage. */
+  bytesInUse(): number;
+  kernels: Partial<Kernels<H>>;
+  /** Whether the kernel handles these params (dtype etc.); absent means yes. */
+  supports?(kernel: KernelName, p: { dtype?: DType; op?: string; from?: DType; to?: DType }): boolean;
+  /** Waits until submitted work is done (GPU); CPU backends resolve at once. */
+  sync?(): Promise<void>;
+  dispose?(): void;
+}
+
+export const bytesPerElement = (d: DType): number => (d === 'uint8' ? 1 : 4);
+export function makeTyped(d: DType, n: number): TypedArray {
+  return d === 'float32' ? new Float32Array(n) : d === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+}

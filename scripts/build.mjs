@@ -1,0 +1,24 @@
+// npm run build: AssemblyScript -> build/*.wasm, WGSL -> inlined TS module, tsc -> build/tsc,
+// rollup -> dist/ (one entry per export condition) + the .wasm files + type declarations.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+const step = (name, fn) => { const t = performance.now(); fn(); console.log(`build: ${name} ${(performance.now() - t).toFixed(0)} ms`); };
+
+const only = process.argv[2];
+if (!only || only === 'wasm') step('wasm', () => {
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'simd']);
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'relaxed']);
+});
+if (!only || only === 'shaders') step('shaders', () => run('node', ['scripts/inline-shaders.mjs']));
+if (!only || only === 'ts') step('tsc', () => { rmSync('build/tsc', { recursive: true, force: true }); run(bin('tsc'), ['-p', 'tsconfig.json']); });
+if (!only || only === 'bundle') step('rollup', () => {
+  rmSync('dist', { recursive: true, force: true });
+  run(bin('rollup'), ['-c', '--silent']);
+  mkdirSync('dist', { recursive: true });
+  for (const f of ['edgegrad.wasm', 'edgegrad.relaxed.wasm']) if (existsSync(`build/${f}`)) cpSync(`build/${f}`, `dist/${f}`);
+  cpSync('build/tsc/ts', 'dist/types/ts', { recursive: true, filter: (s) => !s.endsWith('.js') });
+  cpSync('build/tsc/runtime', 'dist/types/runtime', { recursive: true, filter: (s) => !s.endsWith('.js') });
+});
