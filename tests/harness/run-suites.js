@@ -142,9 +142,9 @@ export async function runSuites(eg, suites, opts = {}) {
 export const MARK = '##edgegrad-result##';
 
 /** Parses harness arguments (same flags everywhere): --backend a,b --suite x,y --grep s
- *  --suites <module path from repo root> --test-timeout <ms>. */
+ *  --suites <module path from repo root> --test-timeout <ms> --dist <folder>. */
 export function parseArgs(argv) {
-  const out = { backends: null, suites: null, grep: '', suitesModule: '', testTimeoutMs: 0, runtimes: null, unit: true, verbose: false };
+  const out = { backends: null, suites: null, grep: '', suitesModule: '', testTimeoutMs: 0, runtimes: null, unit: true, verbose: false, dist: '' };
   const list = (v) => String(v || '').split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i], v;
@@ -159,6 +159,7 @@ export function parseArgs(argv) {
       case '--suites': out.suitesModule = take(); break;
       case '--test-timeout': out.testTimeoutMs = Number(take()); break;
       case '--no-unit': out.unit = false; break;
+      case '--dist': out.dist = take(); break;
       case '--verbose': case '-v': out.verbose = true; break;
       default: throw new Error(`unknown argument '${argv[i]}'`);
     }

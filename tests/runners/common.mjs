@@ -13,7 +13,7 @@ export const LAVAPIPE_ICD = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';
 export const DEFAULT_SUITES = 'tests/conformance/index.js';
 
 /** dist/ of the repo, or EDGEGRAD_DIST (a folder with the same file names) for harness work. */
-export const distDir = () => resolve(ROOT, process.env.EDGEGRAD_DIST || 'dist');
+export const distDir = (args = {}) => resolve(ROOT, args.dist || process.env.EDGEGRAD_DIST || 'dist');
 
 /** The suites module as a path relative to the repo root (always with forward slashes). */
 export function suitesRel(args) {

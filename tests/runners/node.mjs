@@ -32,7 +32,7 @@ const fatal = (backendsLeft, message) => {
 
 let eg, suites;
 try {
-  eg = await import(fileUrl(join(distDir(), 'edgegrad.node.js')));
+  eg = await import(fileUrl(join(distDir(args), 'edgegrad.node.js')));
   ({ suites } = await import(fileUrl(join(ROOT, suitesRel(args)))));
   if (!suites || typeof suites !== 'object') throw new Error(`${suitesRel(args)} does not export 'suites'`);
 } catch (e) {
