@@ -41,7 +41,8 @@ const RUNTIMES = {
   deno: {
     backends: ['wasm', 'webgpu'],
     cmd: () => [join(ROOT, 'node_modules/.bin/deno'), [
-      'run', '--no-prompt', '--cached-only', `--allow-read=${[ROOT, dist].join(',')}`,
+      // EG_SEED: the suites read it through process.env (Deno asks for env permission)
+      'run', '--no-prompt', '--cached-only', `--allow-read=${[ROOT, dist].join(',')}`, '--allow-env=EG_SEED',
       'tests/runners/deno.mjs', ...pass,
     ], { ...vulkanEnv(LAVAPIPE_ICD), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }],
     timeoutMs: RUNTIME_TIMEOUT_MS,
@@ -64,6 +65,7 @@ if (args.backends) for (const b of args.backends) if (!['js', 'wasm', 'webgpu'].
 
 const ci = /^(1|true|yes)$/i.test(process.env.CI || '');
 console.log(`edgegrad tests: runtimes ${runtimes.join(', ')}; suites ${suitesRel(args)}; library ${dist}${ci ? '; CI' : ''}`);
+console.log(process.env.EG_SEED !== undefined ? `EG_SEED=${process.env.EG_SEED} (fixed for every runtime)` : 'seeds: fresh per runtime (printed on failure; rerun with EG_SEED=<seed> to repeat)');
 for (const f of ['edgegrad.node.js', 'edgegrad.deno.js', 'edgegrad.workerd.js', 'edgegrad.browser.js', 'edgegrad.wasm']) {
   if (!existsSync(join(dist, f))) console.log(`warning: ${join(dist, f)} is missing; run \`npm run build\` first`);
 }
@@ -127,7 +129,7 @@ if (failures.length) {
   }
 }
 if (startFailures.length) {
-  console.log(`\nnote: ${startFailures.join(', ')} did not run; counted as failures (${ci ? 'CI=true' : 'also outside CI'}: a runtime that cannot start is never skipped).`);
+  console.log(`\nnote: ${startFailures.join(', ')} produced no result; counted as failures (${ci ? 'CI=true' : 'also outside CI'}: a runtime that cannot start is never skipped).`);
 }
 const passed = rows.reduce((n, r) => n + r.passed, 0);
 const failed = rows.reduce((n, r) => n + r.failed, 0);

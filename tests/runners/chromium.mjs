@@ -97,6 +97,7 @@ try {
     const pageErrors = [];
     try {
       await page.exposeFunction('__egLog', (line) => console.log(line));
+      if (process.env.EG_SEED !== undefined) await page.evaluateOnNewDocument((seed) => { globalThis.EG_SEED = seed; }, Number(process.env.EG_SEED));
       page.on('console', (m) => {
         const t = m.type();
         if (t === 'error' || t === 'warn' || t === 'warning' || t === 'assert') console.log(`  [page console.${t}] ${m.text()}`);

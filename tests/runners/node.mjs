@@ -86,7 +86,8 @@ async function runBackend(backend) {
             row.passed++;
           } catch (e) {
             fail(t.suite, t.name, errorText(e));
-            throw e;
+            // uvu's reporter needs an Error-like value (a thrown string would stop the suite)
+            throw e && typeof e === 'object' && typeof e.name === 'string' && typeof e.message === 'string' ? e : new Error(errorText(e));
           } finally {
             clearTimeout(timer);
           }
@@ -95,6 +96,8 @@ async function runBackend(backend) {
       s.run();
     }
     await uvuExec();
+    const ran = row.passed + row.failed;
+    if (ran < tests.length) fail('(harness)', 'uvu', `${tests.length - ran} of ${tests.length} tests did not run (uvu stopped a suite early)`);
   }
   row.ms = Math.round(now() - t0);
   if (row.failed) failedAny = true;

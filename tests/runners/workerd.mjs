@@ -25,6 +25,7 @@ const failRows = (message) => {
 async function bundle(dir) {
   const dist = distDir(args);
   const entryId = '\0edgegrad-test-entry';
+  const seedId = '\0edgegrad-test-seed';
   const js = (p) => JSON.stringify(p);
   const build = await rollup({
     input: entryId,
@@ -32,15 +33,18 @@ async function bundle(dir) {
     plugins: [{
       name: 'edgegrad-test-worker',
       resolveId(id) {
-        if (id === entryId) return id;
+        if (id === entryId || id === seedId) return id;
         // The workerd entry imports its .wasm files as modules: keep them as module imports
         // named by file name; the capnp config declares modules with those names.
         if (/\.wasm(\?module)?$/.test(id)) return { id: `./${basename(id.replace(/\?module$/, ''))}`, external: true };
         return null;
       },
       load(id) {
+        if (id === seedId) return `globalThis.EG_SEED = ${Number(process.env.EG_SEED)};`;
         if (id !== entryId) return null;
         return [
+          // EG_SEED (the suites' fixed seed) must be set before the suites module evaluates.
+          ...(process.env.EG_SEED !== undefined ? [`import ${js(seedId)};`] : []),
           `import * as eg from ${js(join(dist, 'edgegrad.workerd.js'))};`,
           `import { suites } from ${js(join(ROOT, suitesRel(args)))};`,
           `import { makeWorker } from ${js(join(ROOT, 'tests/harness/workerd-worker.js'))};`,
