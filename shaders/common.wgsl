@@ -1,0 +1,23 @@
+// Prepended to every kernel by the backend.
+//
+// Parameters: one 256-byte uniform slot per dispatch, read as 64 32-bit words; the host
+// packs them (floats as bit patterns), so one layout serves every kernel and the slots of a
+// batch live side by side in one ring buffer.
+struct Params { w: array<vec4<u32>, 16> }
+@group(0) @binding(0) var<uniform> P: Params;
+fn pu(i: u32) -> u32 { return P.w[i >> 2u][i & 3u]; }
+fn pi(i: u32) -> i32 { return bitcast<i32>(pu(i)); }
+fn pf(i: u32) -> f32 { return bitcast<f32>(pu(i)); }
+
+// Large launches fold their workgroups into a 2D grid (65535 per dimension at most).
+fn group_index(wg: vec3<u32>, nwg: vec3<u32>) -> u32 { return wg.y * nwg.x + wg.x; }
+
+// NaN and infinity are tested on the bits: WGSL lets a compiler assume float compares never
+// see NaN, and the numerics contract needs NaN to propagate exactly as the reference does.
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+fn is_finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
+// Built from a variable, not a literal: a constant expression that yields NaN or infinity
+// is a shader-creation error.
+fn nan_f32() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
+fn inf_f32() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
