@@ -5,7 +5,7 @@
 //   node tests/runners/workerd.mjs [--suite a,b] [--grep s] [--suites path] [--dist folder]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, basename } from 'node:path';
+import { join, basename, dirname, resolve } from 'node:path';
 import http from 'node:http';
 import { rollup } from 'rollup';
 import { parseArgs, errorText, now } from '../harness/run-suites.js';
@@ -32,11 +32,17 @@ async function bundle(dir) {
     onwarn: (w, warn) => { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
     plugins: [{
       name: 'edgegrad-test-worker',
-      resolveId(id) {
+      resolveId(id, importer) {
         if (id === entryId || id === seedId) return id;
         // The workerd entry imports its .wasm files as modules: keep them as module imports
-        // named by file name; the capnp config declares modules with those names.
-        if (/\.wasm(\?module)?$/.test(id)) return { id: `./${basename(id.replace(/\?module$/, ''))}`, external: true };
+        // named by file name; the capnp config declares modules with those names. The import
+        // must point at a file that is really there (what a user's bundler would resolve).
+        if (/\.wasm(\?module)?$/.test(id)) {
+          const file = id.replace(/\?module$/, '');
+          const where = importer && !importer.startsWith('\0') ? resolve(dirname(importer), file) : file;
+          if (!existsSync(where)) throw new Error(`${importer} imports '${id}', but ${where} does not exist`);
+          return { id: `./${basename(file)}`, external: true };
+        }
         return null;
       },
       load(id) {
