@@ -45,7 +45,7 @@ for (const name of libNames) {
   try {
     const lib = await factories[name]();
     libs.push(lib);
-    report.libs[lib.name] = { ok: true, ...lib.info };
+    report.libs[lib.name] = { ...lib.info, ok: true };
   } catch (e) {
     report.libs[label && name === 'edgegrad-wasm' ? label : name] = { ok: false, error: String(e?.message ?? e).split('\n')[0] };
     log(`  ${name}: unavailable: ${String(e?.message ?? e).split('\n')[0]}`);
