@@ -1,0 +1,14 @@
+import { setPlatform } from '../platform.js';
+import { navigatorGpu } from './gpu.js';
+
+const D = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>>; cwd(): string } }).Deno;
+setPlatform({
+  name: 'deno',
+  defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
+  readFile: (url) => D!.readFile(url),
+  cwd: () => D?.cwd() ?? '',
+  gpu: navigatorGpu,
+  canCompileBytes: true,
+});
+
+export * from '../../ts/index.js';

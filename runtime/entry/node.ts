@@ -1,0 +1,27 @@
+import { setPlatform } from '../platform.js';
+import { navigatorGpu } from './gpu.js';
+
+const proc = (globalThis as { process?: { cwd(): string } }).process;
+setPlatform({
+  name: 'node',
+  defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
+  async readFile(url) {
+    const fs = (await import('node:fs/promises' as string)) as { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> };
+    return new Uint8Array(await fs.readFile(url));
+  },
+  cwd: () => proc?.cwd() ?? '',
+  async gpu() {
+    const nav = await navigatorGpu();
+    if (nav.gpu) return nav;
+    // Node has no WebGPU of its own; the optional `webgpu` package (Dawn) provides one.
+    try {
+      const mod = (await import('webgpu' as string)) as { create(flags: string[]): GPU };
+      return { gpu: mod.create([]) };
+    } catch (e) {
+      return { reason: `Node has no navigator.gpu and the 'webgpu' package could not be loaded (${(e as Error).message}); npm install webgpu, or pass init({ gpu })` };
+    }
+  },
+  canCompileBytes: true,
+});
+
+export * from '../../ts/index.js';

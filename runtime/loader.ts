@@ -1,0 +1,54 @@
+// Turns whatever the user hands init({ wasm }) into a WebAssembly.Module, the way
+// wasm-pack's `--target web` init() does. Each quirk is handled where it arises.
+import { platform, type WasmSource } from './platform.js';
+import { EdgegradError } from './errors.js';
+
+export async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
+  const src = await source;
+  if (src instanceof WebAssembly.Module) return src;
+  if (typeof src === 'string' || src instanceof URL) {
+    const url = toUrl(src);
+    const p = platform();
+    // fetch() of file: URLs is unsupported in Node and needs permissions in Deno.
+    if (url.protocol === 'file:') {
+      if (!p.readFile) throw new EdgegradError('init', `cannot read ${url.href}: this runtime (${p.name}) has no file system`, 'Pass the .wasm as a WebAssembly.Module, a Response or its bytes');
+      return compileBytes(await p.readFile(url));
+    }
+    return fromResponse(await fetch(url));
+  }
+  if (typeof Response !== 'undefined' && src instanceof Response) return fromResponse(src);
+  if (typeof Request !== 'undefined' && src instanceof Request) return fromResponse(await fetch(src));
+  if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) return compileBytes(src as BufferSource);
+  throw new EdgegradError('init', `unsupported wasm source (${Object.prototype.toString.call(src)})`, 'Pass a URL, path string, Request, Response, BufferSource or WebAssembly.Module');
+}
+
+function toUrl(s: string | URL): URL {
+  if (s instanceof URL) return s;
+  try { return new URL(s); } catch { /* a bare path */ }
+  // A bare path: Node/Deno read it relative to the working directory.
+  return new URL(s.startsWith('/') ? `file://${s}` : s, `file://${cwd()}/`);
+}
+
+function cwd(): string {
+  return platform().cwd?.() ?? '';
+}
+
+async function fromResponse(r: Response): Promise<WebAssembly.Module> {
+  if (!r.ok) throw new EdgegradError('init', `fetching the wasm failed: HTTP ${r.status} ${r.statusText} (${r.url})`, 'Check the URL, or pass the module/bytes directly');
+  // compileStreaming insists on the application/wasm MIME type; many static servers
+  // get it wrong, so fall back to bytes (what wasm-pack does too).
+  if (WebAssembly.compileStreaming && r.headers.get('content-type')?.startsWith('application/wasm')) {
+    try { return await WebAssembly.compileStreaming(r.clone()); } catch { /* fall through */ }
+  }
+  return compileBytes(await r.arrayBuffer());
+}
+
+async function compileBytes(b: BufferSource): Promise<WebAssembly.Module> {
+  if (!platform().canCompileBytes)
+    throw new EdgegradError('init', `this runtime (${platform().name}) forbids compiling WebAssembly from bytes`, "Import the .wasm as a module (`import m from 'edgegrad/edgegrad.wasm'`) and pass init({ wasm: m })");
+  return WebAssembly.compile(b);
+}
+
+export function compileSync(b: BufferSource | WebAssembly.Module): WebAssembly.Module {
+  return b instanceof WebAssembly.Module ? b : new WebAssembly.Module(b);
+}

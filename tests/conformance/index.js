@@ -1,0 +1,9 @@
+// The conformance suites, written once and run unchanged on every runtime and backend.
+import elementwise from './elementwise.test.js';
+import reduce from './reduce.test.js';
+import matmul from './matmul.test.js';
+import layout from './layout.test.js';
+import nn from './nn.test.js';
+import api from './api.test.js';
+
+export const suites = { api, elementwise, reduce, matmul, layout, nn };

@@ -1,0 +1,14 @@
+// The public API. Everything here is written against runtime/ and never touches a
+// platform global; runtime/entry/* picks the platform and re-exports this module.
+export { init, initSync, backend, capabilities } from '../runtime/init.js';
+export type { InitOptions, CapabilityReport } from '../runtime/init.js';
+export type { DType, BackendName, TypedArray } from '../runtime/types.js';
+export { EdgegradError } from '../runtime/errors.js';
+export type { Stats } from '../runtime/stats.js';
+export { Tensor } from './tensor.js';
+export type { NestedArray } from './tensor.js';
+export * from './creation.js';
+export * from './ops/index.js';
+export { scope, dispose, keep, memory, stats, resetStats, sync } from './memory.js';
+export type { MemoryReport } from './memory.js';
+export * as random from './random.js';
