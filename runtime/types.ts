@@ -43,6 +43,28 @@ export interface RowParams { rows: number; cols: number; }
 export interface NormParams { rows: number; cols: number; eps: number; }
 export interface CastParams { from: DType; to: DType; size: number; }
 
+export type OptimKind = 'sgd' | 'adam' | 'adagrad' | 'lion' | 'diffGrad' | 'sophia';
+/**
+ * One fused optimizer update, IN PLACE on p and the state tensors (the one exception to
+ * the `out` convention): reads g, p and state once, writes p and state once. float32.
+ * State slots per kind (null when unused):
+ *  sgd:      s0 momentum buffer (if momentum != 0)
+ *  adam:     s0 m, s1 v, s2 vmax (amsgrad)        — AdamW is adam with decoupled = true
+ *  adagrad:  s0 sum of squares
+ *  lion:     s0 m
+ *  diffGrad: s0 m, s1 v, s2 previous gradient
+ *  sophia:   s0 m, s1 h (the hessian estimate, updated elsewhere)
+ * Scalars: lr, wd (weight decay), decoupled (wd as p *= 1 - lr·wd instead of g += wd·p),
+ * b1, b2, eps, momentum, dampening, nesterov, first (t == 1), bc1 = 1 - b1^t, bc2 = 1 - b2^t,
+ * clrDecay (adagrad's lr / (1 + (t-1)·lrDecay) folded into lr by the caller), rho·bs for sophia.
+ * Exact formulas: runtime/backends/js/optim.ts (the reference), from shared/references/optimizers.md.
+ */
+export interface OptimParams {
+  kind: OptimKind; size: number; lr: number; wd: number; decoupled: boolean;
+  b1: number; b2: number; eps: number; momentum: number; dampening: number; nesterov: boolean;
+  first: boolean; bc1: number; bc2: number; amsgrad: boolean; rhoBs: number;
+}
+
 /** Kernel table: H is the backend's storage handle. */
 export interface Kernels<H> {
   binary(a: H, b: H, out: H, p: BinaryParams): void;
@@ -59,6 +81,8 @@ export interface Kernels<H> {
   /** y = x / sqrt(mean(x²) + eps) * gamma. */
   rmsNorm(x: H, gamma: H | null, out: H, p: NormParams): void;
   cast(x: H, out: H, p: CastParams): void;
+  /** In place on p/s0/s1/s2; `out` is unused (pass p). */
+  optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }
 export type KernelName = keyof Kernels<unknown>;
 

@@ -9,8 +9,9 @@ import { reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { copy, gather, where, cast } from './copy.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
+import { optimStep } from './optim.js';
 
-export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast };
+export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep };
 
 export function createJsBackend(): Backend<TypedArray> {
   let bytes = 0;
