@@ -4,7 +4,7 @@ import type { BinaryOp, DType, UnaryOp } from '../../runtime/types.js';
 import { broadcastShapes, broadcastStrides, collapse, sizeOf } from '../shape.js';
 import { defOp } from '../autodiff/tape.js';
 import type { Tensor } from '../tensor.js';
-import { assertTensor, disposeAll, operands, promote, wrap, type TensorLike } from './util.js';
+import { assertTensor, operands, promote, releaseTemps, wrap, type TensorLike } from './util.js';
 
 const DTYPES: DType[] = ['float32', 'int32', 'uint8'];
 
@@ -53,7 +53,7 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   try {
     return COMPARE.has(op) ? defOp(op, [], {}, run) : defOp(op, [x, y], {}, run);
   } finally {
-    disposeAll(temps);
+    releaseTemps(temps);
   }
 }
 

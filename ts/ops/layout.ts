@@ -4,7 +4,7 @@ import { broadcastShapes, broadcastStrides, checkShape, collapse, normAxes, norm
 import { defOp } from '../autodiff/tape.js';
 import { Tensor } from '../tensor.js';
 import { cast, notEqual } from './elementwise.js';
-import { assertTensor, disposeAll, operands, promote, shapeErr, typedFor, wrap, type TensorLike } from './util.js';
+import { assertTensor, disposeAll, releaseTemps, operands, promote, shapeErr, typedFor, wrap, type TensorLike } from './util.js';
 
 /** Same data, new shape (a view: no copy). One dimension may be -1. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -167,7 +167,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
       return wrap(s, outShape);
     });
   } finally {
-    disposeAll(temps);
+    releaseTemps(temps);
   }
 }
 

@@ -2,6 +2,7 @@ import { engine, type Storage } from '../../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import type { DType, TypedArray } from '../../runtime/types.js';
 import { Tensor } from '../tensor.js';
+import { isRecording } from '../autodiff/tape.js';
 
 export type TensorLike = Tensor | number;
 
@@ -45,3 +46,6 @@ export function shapeErr(op: string, msg: string, shapes: (readonly number[])[],
 }
 
 export function disposeAll(ts: Tensor[]): void { for (const t of ts) t.dispose(); }
+
+/** Scalars made for an op: freed at once, unless a trace recorded them (its scope frees them). */
+export function releaseTemps(ts: Tensor[]): void { if (!isRecording()) disposeAll(ts); }

@@ -1,0 +1,178 @@
+// Reverse-mode autodiff on a tape. Every public op records one node (ts/autodiff/tape.ts);
+// a trace keeps the nodes whose inputs depend on the traced parameters, and the backward
+// pass runs the rules in reverse with the same public ops, so backward passes are
+// recorded by any enclosing trace: that is all grad-of-grad (hvp, jvp) needs.
+import { EdgegradError, fmtShape } from '../../runtime/errors.js';
+import { engine } from '../../runtime/engine.js';
+import { Tensor } from '../tensor.js';
+import { ones, zeros } from '../creation.js';
+import * as o from '../ops/index.js';
+import { setRecorder, type Recorder } from './tape.js';
+import { rules } from './rules.js';
+import { leaves, mapTree, type Tree } from './tree.js';
+import { collect } from '../memory.js';
+
+interface Node { op: string; inputs: Tensor[]; output: Tensor; attrs: Record<string, unknown> }
+
+class Trace {
+  nodes: Node[] = [];
+  tracked = new Set<Tensor>();
+}
+
+const traces: Trace[] = [];
+
+const recordAll: Recorder = (op, inputs, output, attrs) => {
+  for (const tr of traces) {
+    if (inputs.some((x) => tr.tracked.has(x))) {
+      tr.nodes.push({ op, inputs, output, attrs });
+      tr.tracked.add(output);
+    }
+  }
+};
+
+function withTrace<T>(tr: Trace, fn: () => T): T {
+  traces.push(tr);
+  const prev = setRecorder(recordAll);
+  try { return fn(); } finally { traces.pop(); setRecorder(traces.length ? recordAll : prev === recordAll ? null : prev); }
+}
+
+/** Cotangents of `wrt` given the cotangent `seed` of `out`. Unreached inputs get zeros. */
+function backward(tr: Trace, out: Tensor, seed: Tensor, wrt: Tensor[]): Tensor[] {
+  const grads = new Map<Tensor, Tensor>([[out, seed]]);
+  for (let i = tr.nodes.length - 1; i >= 0; i--) {
+    const n = tr.nodes[i];
+    const g = grads.get(n.output);
+    if (!g) continue;
+    const rule = rules[n.op];
+    if (!rule) throw new EdgegradError('grad', `no gradient rule for op '${n.op}'`, 'Wrap the non-differentiable part in eg.stopGradient()');
+    const gi = rule(g, n.inputs, n.output, n.attrs);
+    n.inputs.forEach((x, k) => {
+      const d = gi[k];
+      if (!d || !tr.tracked.has(x)) return;
+      const prev = grads.get(x);
+      grads.set(x, prev ? o.add(prev, d) : d);
+    });
+  }
+  return wrt.map((x) => {
+    const g = grads.get(x);
+    if (!g) return zeros(x.shape);
+    // a gradient that is the parameter itself or shared with another leaf must be its own tensor
+    return g === x || wrt.filter((w) => grads.get(w) === g).length > 1 ? o.clone(g) : g;
+  });
+}
+
+function argList(argnums: number | number[] | undefined, nargs: number, op: string): number[] {
+  const list = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : argnums;
+  for (const a of list) if (!Number.isInteger(a) || a < 0 || a >= nargs) throw new EdgegradError(op, `argnums ${JSON.stringify(argnums)} out of range for ${nargs} argument(s)`, 'Pick argument positions of the function');
+  return list;
+}
+
+function checkLeaves(op: string, ls: Tensor[]): void {
+  for (const t of ls) if (t.dtype !== 'float32') throw new EdgegradError(op, `can only differentiate float32 parameters, got ${t.dtype} ${fmtShape(t.shape)}`, "Cast with .cast('float32') or leave it out via argnums");
+}
+
+/** Runs the trace in a scope when it is the outermost one, so intermediates are freed. */
+function managed<T>(fn: () => T, keep: (r: T) => Tensor[]): T {
+  return traces.length ? fn() : engine.scope(fn, keep);
+}
+
+export interface GradOptions { argnums?: number | number[] }
+
+function vg(f: (...args: never[]) => Tensor, opts: GradOptions, op: string) {
+  return (...args: unknown[]): [Tensor, unknown] => {
+    const nums = argList(opts.argnums, args.length, op);
+    return managed(() => {
+      const tr = new Trace();
+      const groups = nums.map((i) => leaves(args[i], op));
+      groups.forEach((g) => checkLeaves(op, g));
+      for (const g of groups) for (const t of g) tr.tracked.add(t);
+      const value = withTrace(tr, () => (f as (...a: unknown[]) => Tensor)(...args));
+      if (!(value instanceof Tensor) || value.size !== 1)
+        throw new EdgegradError(op, `the function must return a one-element tensor, got ${value instanceof Tensor ? `${value.dtype} ${fmtShape(value.shape)}` : typeof value}`, 'Reduce the output to a scalar (e.g. .sum() or .mean())');
+      const flat = backward(tr, value, ones(value.shape), groups.flat());
+      let k = 0;
+      const trees = nums.map((i) => mapTree(args[i], () => flat[k++]));
+      return [value, nums.length === 1 && typeof opts.argnums !== 'object' ? trees[0] : trees] as [Tensor, unknown];
+    }, ([v, g]) => [v, ...collect(g, [])]);
+  };
+}
+
+/** eg.grad(f)(...args): gradient of scalar f w.r.t. args[argnums] (default 0), same structure. */
+export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts: GradOptions = {}): (...args: A) => any {
+  const h = vg(f as never, opts, 'grad');
+  return (...args: A) => {
+    const [v, g] = h(...args);
+    if (!traces.length) v.dispose();
+    return g;
+  };
+}
+
+/** eg.valueAndGrad(f)(...args) -> [value, grads]. */
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts: GradOptions = {}): (...args: A) => [Tensor, any] {
+  return vg(f as never, opts, 'valueAndGrad') as never;
+}
+
+/** eg.vjp(f, x) -> [f(x), ct => cotangent for x]. Call `.dispose()` on the function to free the saved forward pass. */
+export function vjp(f: (x: any) => Tensor, x: Tree): [Tensor, ((ct: Tensor) => any) & { dispose(): void }] {
+  const tr = new Trace();
+  const ls = leaves(x, 'vjp');
+  checkLeaves('vjp', ls);
+  for (const t of ls) tr.tracked.add(t);
+  const made: Tensor[] = [];
+  const before = new Set(engine.live);
+  const out = withTrace(tr, () => f(x));
+  for (const t of engine.live) if (!before.has(t) && t !== out) made.push(t as Tensor);
+  const fn = ((ct: Tensor) => {
+    if (!(ct instanceof Tensor) || ct.shape.length !== out.shape.length || ct.shape.some((d, i) => d !== out.shape[i]))
+      throw new EdgegradError('vjp', `cotangent must have the output's shape ${fmtShape(out.shape)}`, 'Pass a tensor shaped like f(x)');
+    return managed(() => { const flat = backward(tr, out, ct, ls); return mapTree(x, (_, i) => flat[i]); }, (g) => collect(g, []));
+  }) as ((ct: Tensor) => any) & { dispose(): void };
+  fn.dispose = () => { for (const t of made) t.dispose(); };
+  return [out, fn];
+}
+
+function vdot(a: Tree, b: Tree): Tensor {
+  const la = leaves(a, 'vdot'), lb = leaves(b, 'vdot');
+  let acc: Tensor | null = null;
+  la.forEach((x, i) => { const s = o.sum(o.mul(x, lb[i])); acc = acc ? o.add(acc, s) : s; });
+  return acc!;
+}
+
+function checkSame(op: string, x: Tree, v: Tree): void {
+  const lx = leaves(x, op), lv = leaves(v, op);
+  if (lx.length !== lv.length || lx.some((t, i) => t.shape.join() !== lv[i].shape.join()))
+    throw new EdgegradError(op, `the tangent must have the structure and shapes of x (${lx.map((t) => fmtShape(t.shape)).join(' ')} vs ${lv.map((t) => fmtShape(t.shape)).join(' ')})`, 'Pass v shaped like x');
+}
+
+/** Hessian-vector product of scalar f at x along v (grad of <grad f, v>). */
+export function hvp(f: (x: any) => Tensor, x: Tree, v: Tree): any {
+  checkSame('hvp', x, v);
+  return grad((y: Tree) => vdot(grad(f)(y), v))(x);
+}
+
+/** Forward-mode product [f(x), J v], by transposing the (linear) VJP. */
+export function jvp(f: (x: any) => Tensor, x: Tree, v: Tree): [Tensor, Tensor] {
+  checkSame('jvp', x, v);
+  return managed(() => {
+    const out0 = f(x);
+    const u = zeros(out0.shape);
+    // <vjp(u), v> is linear in u; its gradient w.r.t. u is J v
+    const jv = grad((uu: Tensor) => vdot(vjpInner(f, x, uu), v))(u);
+    return [out0, jv] as [Tensor, Tensor];
+  }, (r) => r);
+}
+
+function vjpInner(f: (x: any) => Tensor, x: Tree, ct: Tensor): Tree {
+  const tr = new Trace();
+  const ls = leaves(x, 'jvp');
+  for (const t of ls) tr.tracked.add(t);
+  const out = withTrace(tr, () => f(x));
+  const flat = backward(tr, out, ct, ls);
+  return mapTree(x, (_, i) => flat[i]) as Tree;
+}
+
+/** The same values, cut off from differentiation. */
+export function stopGradient(x: Tensor): Tensor {
+  const prev = setRecorder(null);
+  try { return o.clone(x); } finally { setRecorder(prev); }
+}
