@@ -15,3 +15,6 @@ export * as random from './random.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient } from './autodiff/grad.js';
 export type { GradOptions } from './autodiff/grad.js';
 export type { Tree } from './autodiff/tree.js';
+export * as optim from './optim/index.js';
+export * as hessian from './hessian/index.js';
+export * as nn from './nn/index.js';

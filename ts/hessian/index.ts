@@ -1,0 +1,2 @@
+// filled in by the issue-3 work
+export {};
