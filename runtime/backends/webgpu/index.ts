@@ -26,7 +26,11 @@ export interface WebGPUBackend {
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
 export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promise<WebGPUBackend> {
-  const { device, info } = await openDevice(gpu, opts);
+  const { adapter, device, info } = await openDevice(gpu, opts);
+  // Dawn for Node tears its instance down when the object create() returned is collected,
+  // even while the device is in use; the backend therefore holds the GPU and adapter for as
+  // long as it lives (dispose() lets go).
+  let owners: { gpu: GPU; adapter: GPUAdapter } | null = { gpu, adapter };
   const limits = limitsRecord(device.limits);
   const maxPerDim = limits.maxComputeWorkgroupsPerDimension;
   const maxBinding = limits.maxStorageBufferBindingSize;
@@ -162,6 +166,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
       staging.destroyAll();
       dummy.destroy();
       device.destroy();
+      owners = null;
     },
   };
   return { backend, adapter: info, limits };
