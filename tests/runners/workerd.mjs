@@ -118,7 +118,7 @@ function getNdjson(url, onObj, timeoutMs) {
 let code = 0;
 let proc = null;
 try {
-  if (!backends.length) finish(0);
+  if (!backends.length) throw new Error('no backend selected for workerd (it runs wasm only)');
   const dir = freshTmp('workerd');
   const { code: bundled, wasm } = await bundle(dir);
   const flags = /\bfrom\s*['"]node:|\bimport\(\s*['"]node:/.test(bundled) ? ['nodejs_compat'] : [];
