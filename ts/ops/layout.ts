@@ -131,10 +131,11 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     const n = x.shape[ax];
     // Out-of-range reads would be undefined behaviour on some backends: check where the
     // indices can be read synchronously (CPU); GPU-resident indices are clamped by the kernel.
-    if (idx.storage.backend.isCPU) {
-      const v = engine.readSync(idx.live('gather'), 'gather');
+    const readable = !(indices instanceof Tensor) || idx.storage.backend.isCPU;
+    if (readable) {
+      const v = indices instanceof Tensor ? engine.readSync(idx.live('gather'), 'gather') : (indices as readonly number[]);
       for (let i = 0; i < v.length; i++)
-        if (v[i] < 0 || v[i] >= n) throw new EdgegradError('gather', `index ${v[i]} at position ${i} is out of range for axis ${ax} of size ${n} (shape ${fmtShape(x.shape)})`, `Use indices in [0, ${n - 1}]`);
+        if (!Number.isInteger(v[i]) || v[i] < 0 || v[i] >= n) throw new EdgegradError('gather', `index ${v[i]} at position ${i} is out of range for axis ${ax} of size ${n} (shape ${fmtShape(x.shape)})`, `Use indices in [0, ${n - 1}]`);
     }
     return defOp('gather', [x], { axis: ax, indices: idx, shape: x.shape }, () => {
       const outer = sizeOf(x.shape.slice(0, ax)), inner = sizeOf(x.shape.slice(ax + 1));
