@@ -52,6 +52,9 @@ fn cos_poly(r: f32) -> f32 {
 }
 fn sincos_quadrant(x: f32, shift: i32) -> f32 {
   if (!is_finite(x)) { return nan_f32(); }
+  // Past 2^16 the three-part reduction loses the argument; the builtin is the best on offer
+  // without a Payne-Hanek reduction.
+  if (abs(x) > 65536.0) { return select(cos(x), sin(x), shift == 0); }
   let rk = reduce_half_pi(x);
   let q = (i32(rk.y) + shift) & 3;
   switch q {
