@@ -26,7 +26,7 @@ const opt = (f) => { const i = argv.indexOf(f); return i >= 0 ? argv[i + 1] : un
 const quick = flag('--quick');
 const stub = flag('--stub');
 const cases = (opt('--cases')?.split(',') ?? CASES.map((c) => c.id)).map(caseById);
-const budget = Number(opt('--budget') ?? (quick ? 1.2 : 7)); // seconds of timed rounds per case and mode
+const budget = Number(opt('--budget') ?? (quick ? 1.2 : 6)); // seconds of timed rounds per case and mode
 const started = performance.now();
 const tmp = mkdtempSync(join(os.tmpdir(), 'edgegrad-bench-'));
 const log = (s = '') => process.stdout.write(s + '\n');
@@ -62,7 +62,7 @@ const cpus = os.cpus();
 const machine = {
   cpu: cpus[0]?.model?.trim() ?? 'unknown', cores: cpus.length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
   platform: `${os.platform()} ${os.release()} ${os.arch()}`, node: process.version, v8: process.versions.v8,
-  date: new Date().toISOString(),
+  date: new Date().toISOString(), loadAvgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
 };
 
 function sizes() {
@@ -82,6 +82,7 @@ function sizes() {
 // ---------------------------------------------------------------- run everything
 log(`edgegrad bench${quick ? ' (quick)' : ''}${stub ? ' [STUB edgegrad: harness test only, its numbers mean nothing]' : ''}`);
 log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}, ${machine.date}`);
+if (machine.loadAvgAtStart[0] > 0.5 * machine.cores) log(`  warning: load average ${machine.loadAvgAtStart[0]} on ${machine.cores} cores: other work is running, figures will be noisy`);
 if (!stub && !existsSync(join(root, 'dist/edgegrad.node.js'))) log('  dist/edgegrad.node.js is missing: edgegrad columns will be empty (run npm run build)');
 
 log('\n[1/5] machine limits');
@@ -228,6 +229,7 @@ const results = {
   generated: 'npm run bench (bench/run.mjs)', quick, stub, machine, limits, sizes: sz,
   method: {
     timing: 'op + readback into a JS typed array; median of interleaved runs (order rotates every round), warmup first; gc() between rounds, outside the timed region',
+    peersNote: 'ort-wasm has no tensors resident in wasm memory between runs: each session.run copies its inputs in, so its op + readback also includes that upload',
     opOnly: 'the op k times (sum: k independent reductions) without readback, one readback at the end, time / k; ort-wasm: a model with the k ops chained in one session.run (its inputs are still copied in once per run)',
     units: 'matmul GFLOP/s = 2n^3/t; add GB/s = 12 B/elt; softmax 8 B/elt; sum 4 B/elt',
     threads: 'single thread for every library', budgetSecondsPerCaseAndMode: budget,
@@ -242,6 +244,7 @@ const results = {
     webgpu: webgpuRun && { seconds: webgpuRun.seconds, exit: webgpuRun.code ?? webgpuRun.signal, env: webgpu?.env, results: webgpu?.results, ...(webgpuRun.code ? { tail: webgpuRun.tail } : {}) },
   },
   totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
+  loadAvgAtEnd: os.loadavg().map((x) => +x.toFixed(2)),
 };
 const outFile = join(root, 'bench/results.json');
 writeFileSync(outFile + '.tmp', JSON.stringify(results, null, 1) + '\n');
