@@ -209,7 +209,7 @@ const rxInfo = relaxed?.libs?.['edgegrad-wasm-relaxed'];
 log(`² own process under --experimental-wasm-relaxed-simd, interleaved with tfjs-wasm there (ratio vs that run's tfjs in results.json); ` +
   `relaxed build selected: ${rxInfo ? (rxInfo.ok ? String(rxInfo.relaxedSimd ?? 'unknown') : `no (${rxInfo.error})`) : 'not run'}`);
 const gpuInfo = webgpu?.libs?.['edgegrad-webgpu'];
-log(`³ ${gpuInfo?.ok ? `adapter: ${JSON.stringify(gpuInfo.adapter ?? gpuInfo.info ?? '?')}` : `webgpu unavailable: ${gpuInfo?.error ?? (webgpuRun ? 'run failed' : 'not run')}`}; ` +
+log(`³ ${gpuInfo?.ok ? `adapter: ${typeof gpuInfo.adapter === 'object' && gpuInfo.adapter ? Object.values(gpuInfo.adapter).filter(Boolean).join(' / ') : String(gpuInfo.adapter ?? '?')}` : `webgpu unavailable: ${gpuInfo?.error ?? (webgpuRun ? 'run failed' : 'not run')}`}; ` +
   'software Vulkan on this machine: never judged');
 log('\naccuracy (max |x - ref| / max |ref| of the first result; ref: float64 in JS, or tfjs where that is too slow):');
 for (const r of readback) {
