@@ -380,7 +380,18 @@ test('large 1D launch: 5M-element add folds into a 2D grid of workgroups', async
   for (const h of [ha, hb, out]) B.free(h);
 });
 
-test('sync resolves and reports no errors', async () => {
+test('a failed GPU command is reported by the next read, and the backend goes on working', async () => {
+  const x = up('float32', new Float32Array(8).fill(1)), out = B.alloc('float32', 8);
+  x.buffer.destroy(); // x is deliberately not freed: its buffer must not go back to the pool
+  B.kernels.unary(x, out, { op: 'neg', dtype: 'float32', size: 8 });
+  let msg = '';
+  try { await B.read(out, 'float32', 8); } catch (e) { msg = e.message; }
+  assert.match(msg, /WebGPU read: an earlier GPU command failed/);
+  B.free(out);
+  const y = up('float32', Float32Array.from([1, -2])), o2 = B.alloc('float32', 2);
+  B.kernels.unary(y, o2, { op: 'neg', dtype: 'float32', size: 2 });
+  assert.equal(Array.from(await B.read(o2, 'float32', 2)), [-1, 2]);
+  B.free(y); B.free(o2);
   await B.sync();
 });
 
