@@ -2,6 +2,8 @@
 // (EG_SEED=<n> replays one), through Dawn (npm `webgpu`) on SwiftShader's Vulkan driver.
 // Needs `node scripts/build.mjs shaders && node scripts/build.mjs ts` first.
 //   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json node tests/unit/webgpu-kernels.test.mjs
+// It also runs in Deno on lavapipe (navigator.gpu):
+//   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json deno run -A --unstable-webgpu tests/unit/webgpu-kernels.test.mjs
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
@@ -14,7 +16,6 @@ if (!process.env.XDG_RUNTIME_DIR) {
   process.env.XDG_RUNTIME_DIR = join(tmpdir(), 'edgegrad-xdg');
   mkdirSync(process.env.XDG_RUNTIME_DIR, { recursive: true });
 }
-const { create } = await import('webgpu');
 const { createWebGPUBackend } = await import('../../build/tsc/runtime/backends/webgpu/index.js');
 const { jsKernels } = await import('../../build/tsc/runtime/backends/js/index.js');
 const { makeTyped } = await import('../../build/tsc/runtime/types.js');
@@ -42,7 +43,8 @@ function randData(dtype, n, lo = -4, hi = 4) {
   return t;
 }
 
-const gpu = create([]);
+// Deno (and a browser) bring navigator.gpu; Node gets Dawn from the npm package.
+const gpu = globalThis.navigator?.gpu ?? (await import('webgpu')).create([]);
 const { backend: B, adapter, limits } = await createWebGPUBackend(gpu);
 console.log(`webgpu-kernels: ${adapter.description || adapter.architecture} (${adapter.vendor})`);
 
