@@ -22,13 +22,30 @@ class Trace {
 const traces: Trace[] = [];
 
 const recordAll: Recorder = (op, inputs, output, attrs) => {
+  let own: Record<string, unknown> | null = null;
   for (const tr of traces) {
     if (inputs.some((x) => tr.tracked.has(x))) {
-      tr.nodes.push({ op, inputs, output, attrs });
+      own ??= ownAttrs(attrs);
+      tr.nodes.push({ op, inputs, output, attrs: own });
       tr.tracked.add(output);
     }
   }
 };
+
+/**
+ * Tensors in attrs (gather's indices) may be temporaries the op frees right after recording
+ * (e.g. indices given as a JS array): the node keeps its own copy, which the trace's scope
+ * (or vjp's dispose) frees with the other intermediates.
+ */
+function ownAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.values(attrs).some((v) => v instanceof Tensor)) return attrs;
+  const prev = setRecorder(null);
+  try {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(attrs)) out[k] = v instanceof Tensor ? o.clone(v) : v;
+    return out;
+  } finally { setRecorder(prev); }
+}
 
 function withTrace<T>(tr: Trace, fn: () => T): T {
   traces.push(tr);

@@ -1,2 +1,8 @@
-// filled in by the issue-3 work
-export {};
+// eg.hessian: second-order information without forming the Hessian.
+export { hutchinsonTrace, hutchinsonDiag } from './hutchinson.js';
+export type { HutchinsonOptions } from './hutchinson.js';
+export { slq } from './slq.js';
+export type { SlqOptions, SlqResult } from './slq.js';
+export { gnb, sampleCategorical } from './gnb.js';
+export type { GnbOptions } from './gnb.js';
+export { symmetricEigen, tridiagonalEigen } from './eigen.js';
