@@ -138,6 +138,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
       return out;
     },
 
+    // GPU bytes behind live handles, size-class rounding included; pooled buffers excluded.
     bytesInUse: () => bytesLive,
     kernels,
 

@@ -30,7 +30,6 @@ export class Launcher {
   private slot = 0;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private retired: GPUBuffer[] = [];
-  launchCount = 0;
 
   constructor(private readonly device: GPUDevice, private readonly maxPerDim: number,
               private readonly maxBinding: number, private readonly report: (msg: string) => void) {
@@ -40,8 +39,6 @@ export class Launcher {
   get commandEncoder(): GPUCommandEncoder {
     return (this.encoder ??= this.device.createCommandEncoder());
   }
-
-  get hasPending(): boolean { return this.encoder !== null; }
 
   /** Pool-reused storage reads as zeros: clear it (in queue order) before its first use. */
   prepare(h: GpuHandle, kernel: string): void {
@@ -89,7 +86,6 @@ export class Launcher {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);
     pass.end();
-    this.launchCount++;
     if (++this.launches >= FLUSH_EVERY) this.flush();
   }
 
