@@ -1,0 +1,16 @@
+// Entry of the wasm build. The host (runtime/backends/wasm) owns the linear memory:
+// it allocates above heapBase() and passes byte addresses; nothing here allocates.
+export { binary } from './binary';
+export { unaryF32, unaryI32 } from './unary';
+export { reduce } from './reduce';
+export { matmul, matmulPackABytes, matmulPackBBytes } from './matmul';
+export { copy, gather, where, cast } from './copy';
+export { softmax, logSumExp, layerNorm, rmsNorm } from './softmax';
+
+/** First byte past the static data; the host's heap starts here. */
+export function heapBase(): usize { return __heap_base; }
+
+/** bit 0: SIMD128, bit 1: relaxed SIMD (which build this is). */
+export function features(): i32 {
+  return (ASC_FEATURE_SIMD ? 1 : 0) | (ASC_FEATURE_RELAXED_SIMD ? 2 : 0);
+}

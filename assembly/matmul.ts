@@ -1,0 +1,163 @@
+// Batched f32 GEMM, out[b] = op(A[b]) · op(B[b]), in the Goto/BLIS arrangement:
+// B is packed in KC×NC blocks of NR-wide column panels, A in MC×KC blocks of MR-tall row
+// panels, and an MR×NR register-blocked micro-kernel (MR·NR/4 f32x4 accumulators,
+// A broadcast with load32_splat, B loaded as whole vectors) runs over the packed blocks.
+// Transposes only change how the packing reads memory. Edges are zero-padded in the
+// packs, so the micro-kernel always runs full tiles and only the store is clipped.
+import { fma } from './vmath';
+
+const MR = 6, NR = 8;
+const KC = 256, MC = 120, NC = 2048;
+
+/** Bytes of the two pack buffers the host must pass to matmul. */
+export function matmulPackABytes(): i32 { return MC * KC * 4; }
+export function matmulPackBBytes(): i32 { return KC * NC * 4; }
+
+const TILE: usize = memory.data(MR * NR * 4, 16);
+
+/** dst[p*W + l] = src[l*ls + p*ds] for l < w, zero for w <= l < W; p < kc. Strides in elements. */
+function packPanel(dst: usize, src: usize, ls: i32, ds: i32, W: i32, w: i32, kc: i32): void {
+  const dsb = <usize>ds << 2, lsb = <usize>ls << 2, wb = <usize>W << 2;
+  if (w == W && ls == 1) {
+    // each depth step is W contiguous floats
+    for (let p = 0; p < kc; p++) {
+      const s = src + <usize>p * dsb, d = dst + <usize>p * wb;
+      let l = 0;
+      for (; l + 4 <= W; l += 4) v128.store(d + (<usize>l << 2), v128.load(s + (<usize>l << 2)));
+      for (; l + 2 <= W; l += 2) store<u64>(d + (<usize>l << 2), load<u64>(s + (<usize>l << 2)));
+    }
+    return;
+  }
+  if (w == W && ds == 1) {
+    // each lane is contiguous along depth: 4x4 transposes
+    let p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      let l = 0;
+      for (; l + 4 <= W; l += 4) {
+        const s = src + <usize>l * lsb + (<usize>p << 2);
+        const r0 = v128.load(s), r1 = v128.load(s + lsb), r2 = v128.load(s + 2 * lsb), r3 = v128.load(s + 3 * lsb);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const d = dst + <usize>p * wb + (<usize>l << 2);
+        v128.store(d, i64x2.shuffle(t0, t2, 0, 2));
+        v128.store(d + wb, i64x2.shuffle(t0, t2, 1, 3));
+        v128.store(d + 2 * wb, i64x2.shuffle(t1, t3, 0, 2));
+        v128.store(d + 3 * wb, i64x2.shuffle(t1, t3, 1, 3));
+      }
+      for (; l + 2 <= W; l += 2) {
+        const s = src + <usize>l * lsb + (<usize>p << 2);
+        const r0 = v128.load(s), r1 = v128.load(s + lsb);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const d = dst + <usize>p * wb + (<usize>l << 2);
+        v128.store64_lane(d, t0, 0);
+        v128.store64_lane(d + wb, t0, 1);
+        v128.store64_lane(d + 2 * wb, t1, 0);
+        v128.store64_lane(d + 3 * wb, t1, 1);
+      }
+    }
+    for (; p < kc; p++)
+      for (let l = 0; l < W; l++) store<f32>(dst + <usize>p * wb + (<usize>l << 2), load<f32>(src + <usize>l * lsb + (<usize>p << 2)));
+    return;
+  }
+  for (let p = 0; p < kc; p++) {
+    const d = dst + <usize>p * wb;
+    for (let l = 0; l < W; l++)
+      store<f32>(d + (<usize>l << 2), l < w ? load<f32>(src + <usize>l * lsb + <usize>p * dsb) : 0);
+  }
+}
+
+/** C[0:mr, 0:nr] (+)= Apanel · Bpanel over kc; ldc in bytes. */
+function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool, mr: i32, nr: i32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
+    a = v128.load32_splat(pa, 16);
+    c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
+    a = v128.load32_splat(pa, 20);
+    c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
+    pa += MR * 4; pb += NR * 4;
+  }
+  if (mr == MR && nr == NR) {
+    if (accumulate) {
+      c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c + ldc)); c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+      c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+      c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+      c40 = f32x4.add(c40, v128.load(c + 4 * ldc)); c41 = f32x4.add(c41, v128.load(c + 4 * ldc, 16));
+      c50 = f32x4.add(c50, v128.load(c + 5 * ldc)); c51 = f32x4.add(c51, v128.load(c + 5 * ldc, 16));
+    }
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+    v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+    v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+    v128.store(c + 4 * ldc, c40); v128.store(c + 4 * ldc, c41, 16);
+    v128.store(c + 5 * ldc, c50); v128.store(c + 5 * ldc, c51, 16);
+    return;
+  }
+  v128.store(TILE, c00); v128.store(TILE, c01, 16);
+  v128.store(TILE, c10, 32); v128.store(TILE, c11, 48);
+  v128.store(TILE, c20, 64); v128.store(TILE, c21, 80);
+  v128.store(TILE, c30, 96); v128.store(TILE, c31, 112);
+  v128.store(TILE, c40, 128); v128.store(TILE, c41, 144);
+  v128.store(TILE, c50, 160); v128.store(TILE, c51, 176);
+  for (let i = 0; i < mr; i++) {
+    const row = c + <usize>i * ldc, t = TILE + <usize>(i * NR * 4);
+    for (let j = 0; j < nr; j++) {
+      const q = row + (<usize>j << 2);
+      const v = load<f32>(t + (<usize>j << 2));
+      store<f32>(q, accumulate ? load<f32>(q) + v : v);
+    }
+  }
+}
+
+function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize): void {
+  // element strides of op(A) as [m, k] and op(B) as [k, n]
+  const ai = transA ? 1 : k, ak = transA ? m : 1;
+  const bk = transB ? 1 : n, bj = transB ? k : 1;
+  const ldc = <usize>n << 2;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      for (let jr = 0; jr < nc; jr += NR) {
+        const src = b + (<usize>(pc * bk + (jc + jr) * bj) << 2);
+        packPanel(packB + <usize>(jr * kc) * 4, src, bj, bk, NR, min(NR, nc - jr), kc);
+      }
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const src = a + (<usize>((ic + ir) * ai + pc * ak) << 2);
+          packPanel(packA + <usize>(ir * kc) * 4, src, ai, ak, MR, min(MR, mc - ir), kc);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = packB + <usize>(jr * kc) * 4;
+          const nr = min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const c = out + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+            micro(kc, packA + <usize>(ir * kc) * 4, pb, c, ldc, pc > 0, min(MR, mc - ir), nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+export function matmul(a: usize, b: usize, out: usize, batch: i32, m: i32, n: i32, k: i32,
+  transA: bool, transB: bool, aBatchStride: i32, bBatchStride: i32, packA: usize, packB: usize): void {
+  if (k == 0) { memory.fill(out, 0, <usize>batch * <usize>m * <usize>n * 4); return; }
+  // a shared B with a contiguous batch of A is one tall GEMM
+  if (batch > 1 && bBatchStride == 0 && !transA && aBatchStride == m * k) { m *= batch; batch = 1; }
+  for (let t = 0; t < batch; t++) {
+    gemm(a + (<usize>(t * aBatchStride) << 2), b + (<usize>(t * bBatchStride) << 2),
+      out + <usize>t * <usize>m * <usize>n * 4, m, n, k, transA, transB, packA, packB);
+  }
+}

@@ -1,0 +1,221 @@
+// Reductions of x viewed as [outer, size, inner] over the middle axis.
+// Op codes: 0 sum, 1 mean, 2 max, 3 min, 4 argmax, 5 argmin.
+// inner == 1 reduces contiguous rows with several independent accumulators; inner > 1
+// walks 16-wide column strips (one cache line) down the reduced axis, keeping the strip
+// in registers, so every input line is read exactly once.
+
+const SUM = 0, MEAN = 1, MAX = 2, MIN = 3, ARGMAX = 4;
+
+@inline function hsumF64(v: v128): f64 {
+  return (<f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1)) +
+    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
+}
+
+/** f32 sum of a contiguous row: f32 lanes within 4096-element blocks, f64 across blocks. */
+function sumRowF32(x: usize, n: i32): f64 {
+  let total: f64 = 0;
+  let i = 0;
+  while (i + 16 <= n) {
+    const end = min(n & ~15, i + 4096);
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    for (; i < end; i += 16) {
+      const p = x + (<usize>i << 2);
+      a0 = f32x4.add(a0, v128.load(p));
+      a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32));
+      a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+    total += hsumF64(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  }
+  for (; i < n; i++) total += <f64>load<f32>(x + (<usize>i << 2));
+  return total;
+}
+
+function sumRowI32(x: usize, n: i32): i32 {
+  let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    a0 = i32x4.add(a0, v128.load(p));
+    a1 = i32x4.add(a1, v128.load(p, 16));
+    a2 = i32x4.add(a2, v128.load(p, 32));
+    a3 = i32x4.add(a3, v128.load(p, 48));
+  }
+  const s = i32x4.add(i32x4.add(a0, a1), i32x4.add(a2, a3));
+  let t = i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+  for (; i < n; i++) t += load<i32>(x + (<usize>i << 2));
+  return t;
+}
+
+@inline function ext<T>(isMax: bool, a: v128, b: v128): v128 {
+  return isMax ? v128.max<T>(a, b) : v128.min<T>(a, b);
+}
+
+/** max/min of a contiguous row; NaN propagates through f32x4.max/min. */
+@inline function extRow<T>(isMax: bool, x: usize, n: i32): T {
+  const init: T = isFloat<T>() ? <T>(isMax ? -Infinity : Infinity) : <T>(isMax ? i32.MIN_VALUE : i32.MAX_VALUE);
+  let a0 = v128.splat<T>(init), a1 = a0, a2 = a0, a3 = a0;
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    a0 = ext<T>(isMax, a0, v128.load(p));
+    a1 = ext<T>(isMax, a1, v128.load(p, 16));
+    a2 = ext<T>(isMax, a2, v128.load(p, 32));
+    a3 = ext<T>(isMax, a3, v128.load(p, 48));
+  }
+  for (; i + 4 <= n; i += 4) a0 = ext<T>(isMax, a0, v128.load(x + (<usize>i << 2)));
+  for (; i < n; i++) a0 = ext<T>(isMax, a0, v128.splat<T>(load<T>(x + (<usize>i << 2))));
+  const s = ext<T>(isMax, ext<T>(isMax, a0, a1), ext<T>(isMax, a2, a3));
+  const h = ext<T>(isMax, s, i32x4.shuffle(s, s, 2, 3, 0, 1));
+  return v128.extract_lane<T>(ext<T>(isMax, h, i32x4.shuffle(h, h, 1, 0, 3, 2)), 0);
+}
+
+/** Lanes where v should replace best: strictly better, or the first NaN seen (a NaN best sticks). */
+@inline function better<T>(isMax: bool, v: v128, best: v128): v128 {
+  const gt = isMax ? v128.gt<T>(v, best) : v128.lt<T>(v, best);
+  if (!isFloat<T>()) return gt;
+  return v128.or(gt, v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
+}
+
+@inline function argRow<T>(isMax: bool, x: usize, n: i32): i32 {
+  let bi = 0;
+  let bv = load<T>(x);
+  let i = 0;
+  if (n >= 8) {
+    // per-lane best value and index; ties keep the earlier index within a lane
+    let best = v128.load(x), idx = i32x4(0, 1, 2, 3);
+    let cur = idx;
+    const four = i32x4.splat(4);
+    for (i = 4; i + 4 <= n; i += 4) {
+      cur = i32x4.add(cur, four);
+      const v = v128.load(x + (<usize>i << 2));
+      const m = better<T>(isMax, v, best);
+      best = v128.bitselect(v, best, m);
+      idx = v128.bitselect(cur, idx, m);
+    }
+    bv = v128.extract_lane<T>(best, 0);
+    bi = i32x4.extract_lane(idx, 0);
+    for (let l = 1; l < 4; l++) {
+      best = i32x4.shuffle(best, best, 1, 2, 3, 0);
+      idx = i32x4.shuffle(idx, idx, 1, 2, 3, 0);
+      const v = v128.extract_lane<T>(best, 0), j = i32x4.extract_lane(idx, 0);
+      const take = isFloat<T>() && bv != bv ? (v != v && j < bi)
+        : isFloat<T>() && v != v ? true
+        : (isMax ? v > bv : v < bv) || (v == bv && j < bi);
+      if (take) { bv = v; bi = j; }
+    }
+  } else i = 1;
+  if (isFloat<T>() && bv != bv) return bi;
+  for (; i < n; i++) {
+    const v = load<T>(x + (<usize>i << 2));
+    if (isFloat<T>() && v != v) return i;
+    if (isMax ? v > bv : v < bv) { bv = v; bi = i; }
+  }
+  return bi;
+}
+
+/** Column strips: out[j] over rows of stride `ld` elements, 16 then 4 then 1 wide. */
+@inline function colsT<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
+  const isArg = op >= ARGMAX;
+  const isMax = op == MAX || op == ARGMAX;
+  const ld = <usize>inner << 2;
+  const outShift: usize = 2;
+  let j = 0;
+  for (; j + 4 <= inner; j += 4) {
+    let p = x + (<usize>j << 2);
+    let acc = v128.load(p);
+    let idx = i32x4.splat(0);
+    let cur = idx;
+    const wide = j + 16 <= inner;
+    let acc1 = wide ? v128.load(p, 16) : acc, acc2 = wide ? v128.load(p, 32) : acc, acc3 = wide ? v128.load(p, 48) : acc;
+    let idx1 = idx, idx2 = idx, idx3 = idx;
+    const one = i32x4.splat(1);
+    for (let r = 1; r < size; r++) {
+      p += ld;
+      if (isArg) cur = i32x4.add(cur, one);
+      const v = v128.load(p);
+      if (op == SUM || op == MEAN) acc = v128.add<T>(acc, v);
+      else if (!isArg) acc = ext<T>(isMax, acc, v);
+      else { const m = better<T>(isMax, v, acc); acc = v128.bitselect(v, acc, m); idx = v128.bitselect(cur, idx, m); }
+      if (wide) {
+        const v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+        if (op == SUM || op == MEAN) { acc1 = v128.add<T>(acc1, v1); acc2 = v128.add<T>(acc2, v2); acc3 = v128.add<T>(acc3, v3); }
+        else if (!isArg) { acc1 = ext<T>(isMax, acc1, v1); acc2 = ext<T>(isMax, acc2, v2); acc3 = ext<T>(isMax, acc3, v3); }
+        else {
+          const m1 = better<T>(isMax, v1, acc1); acc1 = v128.bitselect(v1, acc1, m1); idx1 = v128.bitselect(cur, idx1, m1);
+          const m2 = better<T>(isMax, v2, acc2); acc2 = v128.bitselect(v2, acc2, m2); idx2 = v128.bitselect(cur, idx2, m2);
+          const m3 = better<T>(isMax, v3, acc3); acc3 = v128.bitselect(v3, acc3, m3); idx3 = v128.bitselect(cur, idx3, m3);
+        }
+      }
+    }
+    if (op == MEAN) {
+      const d = f32x4.splat(<f32>size);
+      acc = f32x4.div(acc, d); acc1 = f32x4.div(acc1, d); acc2 = f32x4.div(acc2, d); acc3 = f32x4.div(acc3, d);
+    }
+    const q = out + (<usize>j << outShift);
+    v128.store(q, isArg ? idx : acc);
+    if (wide) {
+      v128.store(q, isArg ? idx1 : acc1, 16);
+      v128.store(q, isArg ? idx2 : acc2, 32);
+      v128.store(q, isArg ? idx3 : acc3, 48);
+      j += 12;
+    }
+  }
+  for (; j < inner; j++) {
+    const p = x + (<usize>j << 2);
+    let acc = load<T>(p);
+    let bi = 0;
+    for (let r = 1; r < size; r++) {
+      const v = load<T>(p + <usize>r * ld);
+      if (op == SUM || op == MEAN) acc += v;
+      else if (!isArg) acc = isMax ? max<T>(acc, v) : min<T>(acc, v);
+      else if (isFloat<T>() && v != v) { if (acc == acc) { acc = v; bi = r; } }
+      else if (isMax ? v > acc : v < acc) { acc = v; bi = r; }
+    }
+    if (op == MEAN) acc = <T>(<f32>acc / <f32>size);
+    if (isArg) store<i32>(out + (<usize>j << 2), bi);
+    else store<T>(out + (<usize>j << 2), acc);
+  }
+}
+
+function cols<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
+  switch (op) {
+    case 0: colsT<T>(0, x, out, size, inner); break;
+    case 1: colsT<T>(1, x, out, size, inner); break;
+    case 2: colsT<T>(2, x, out, size, inner); break;
+    case 3: colsT<T>(3, x, out, size, inner); break;
+    case 4: colsT<T>(4, x, out, size, inner); break;
+    default: colsT<T>(5, x, out, size, inner);
+  }
+}
+
+@inline function rows<T>(op: i32, x: usize, out: usize, outer: i32, size: i32): void {
+  for (let o = 0; o < outer; o++) {
+    const p = x + (<usize>(o * size) << 2), q = out + (<usize>o << 2);
+    if (op == SUM || op == MEAN) {
+      if (isFloat<T>()) {
+        const s = sumRowF32(p, size);
+        store<f32>(q, <f32>(op == MEAN ? s / <f64>size : s));
+      } else store<i32>(q, sumRowI32(p, size));
+    } else if (op == MAX) store<T>(q, extRow<T>(true, p, size));
+    else if (op == MIN) store<T>(q, extRow<T>(false, p, size));
+    else if (op == ARGMAX) store<i32>(q, argRow<T>(true, p, size));
+    else store<i32>(q, argRow<T>(false, p, size));
+  }
+}
+
+/** dtype 0 float32, 1 int32 (mean is float-only and declined by the host for int32). */
+export function reduce(dtype: i32, op: i32, x: usize, out: usize, outer: i32, size: i32, inner: i32): void {
+  if (size == 0) return;
+  if (inner == 1) {
+    if (dtype == 0) rows<f32>(op, x, out, outer, size);
+    else rows<i32>(op, x, out, outer, size);
+    return;
+  }
+  const step = <usize>(size * inner) << 2;
+  for (let o = 0; o < outer; o++) {
+    const p = x + <usize>o * step, q = out + (<usize>(o * inner) << 2);
+    if (dtype == 0) cols<f32>(op, p, q, size, inner);
+    else cols<i32>(op, p, q, size, inner);
+  }
+}
