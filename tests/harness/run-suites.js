@@ -113,10 +113,16 @@ export async function runSuites(eg, suites, opts = {}) {
       const info = await initBackend(eg, backend, io);
       row.info = describeInfo(info, backend);
       log(`${runtime}/${backend}: init ok${row.info ? ` (${row.info})` : ''}`);
-      tests = listTests(suites, { eg, backend, runtime }, filter);
-      if (tests.length === 0) fail('(harness)', 'select tests', 'no tests matched the filters');
     } catch (e) {
       fail('(harness)', `init ${backend}`, errorText(e));
+    }
+    if (!row.failed) {
+      try {
+        tests = listTests(suites, { eg, backend, runtime }, filter);
+        if (tests.length === 0) fail('(harness)', 'select tests', 'no tests matched the filters');
+      } catch (e) {
+        fail('(harness)', 'select tests', errorText(e));
+      }
     }
     for (const t of tests || []) {
       const ts = now();

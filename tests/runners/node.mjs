@@ -59,11 +59,19 @@ async function runBackend(backend) {
     const info = await initBackend(eg, backend, await initOptions(backend));
     row.info = describeInfo(info, backend);
     console.log(`node/${backend}: init ok${row.info ? ` (${row.info})` : ''}`);
-    tests = listTests(suites, { eg, backend, runtime: 'node' }, filter);
-    if (!tests.length) fail('(harness)', 'select tests', 'no tests matched the filters');
   } catch (e) {
     fail('(harness)', `init ${backend}`, errorText(e));
     console.log(`node/${backend}: ${errorText(e)}`);
+  }
+  if (!row.failed) {
+    try {
+      tests = listTests(suites, { eg, backend, runtime: 'node' }, filter);
+      if (!tests.length) fail('(harness)', 'select tests', 'no tests matched the filters');
+    } catch (e) {
+      tests = [];
+      fail('(harness)', 'select tests', errorText(e));
+      console.log(`node/${backend}: ${errorText(e)}`);
+    }
   }
   if (tests.length) {
     globalThis.UVU_QUEUE = [[`node/${backend}`]];
