@@ -5,6 +5,7 @@ import matmul from './matmul.test.js';
 import layout from './layout.test.js';
 import nn from './nn.test.js';
 import api from './api.test.js';
+import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 
 export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff };
