@@ -8,4 +8,4 @@ import api from './api.test.js';
 import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim };
