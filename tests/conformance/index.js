@@ -7,5 +7,7 @@ import nn from './nn.test.js';
 import api from './api.test.js';
 import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
+import hessian from './hessian.test.js';
+import train from './train.test.js';
 
 export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim };

@@ -49,7 +49,7 @@ async function lanczosRun(f: (x: any) => Tensor, x: Tree, key: Key, steps: numbe
   try {
     for (let j = 0; j < steps; j++) {
       const w0 = scope(() => hvp(f, x, Q[j]));
-      const aT = dot(Q[j], w0, OP);
+      const aT = scope(() => dot(Q[j], w0, OP));
       const a = await aT.item();
       aT.dispose();
       alpha.push(a);
