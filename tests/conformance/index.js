@@ -10,4 +10,4 @@ import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train };
