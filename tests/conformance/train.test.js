@@ -22,10 +22,10 @@ function moments(v) {
   return [m, s / (v.length - 1)];
 }
 
-/** Fixed stratified split: every fifth row of each class is held out (120 train, 30 test). */
-export function irisSplit() {
+/** Fixed stratified split: every third row of each class is held out (102 train, 48 test). */
+function irisSplit() {
   const seen = [0, 0, 0], train = [], test = [];
-  IRIS_LABELS.forEach((y, i) => (seen[y]++ % 5 === 4 ? test : train).push(i));
+  IRIS_LABELS.forEach((y, i) => (seen[y]++ % 3 === 2 ? test : train).push(i));
   const mu = [0, 1, 2, 3].map((c) => train.reduce((s, i) => s + IRIS_FEATURES[i][c], 0) / train.length);
   const sd = [0, 1, 2, 3].map((c) => Math.sqrt(train.reduce((s, i) => s + (IRIS_FEATURES[i][c] - mu[c]) ** 2, 0) / train.length));
   const pack = (idx) => ({
