@@ -44,10 +44,10 @@ for (const name of ['webgpu', 'wasm', 'js']) {
   const b = report.backends?.[name] ?? {};
   const details = [];
   if (name === 'webgpu') {
-    if (b.adapter) details.push(`adapter: ${typeof b.adapter === 'string' ? b.adapter : JSON.stringify(b.adapter)}`);
+    if (b.adapter) details.push(`adapter: ${typeof b.adapter === 'string' ? b.adapter : Object.values(b.adapter).filter(Boolean).join(' / ')}`);
     if (gpu) details.push(gpuNote);
   }
-  if (name === 'wasm' && b.ok) details.push(`simd: ${yes(b.simd)}, relaxed-simd: ${yes(b.relaxedSimd)}${b.relaxedSimd ? '' : ' (Node 20: --experimental-wasm-relaxed-simd)'}, threads: ${b.threads ?? 1}`);
+  if (name === 'wasm' && b.ok) details.push(`simd: ${yes(b.simd)}, relaxed-simd: ${yes(b.relaxedSimd)}${b.relaxedSimd ? '' : ' (Node 20: --experimental-wasm-relaxed-simd)'}, threads: ${typeof b.threads === 'boolean' ? yes(b.threads) : b.threads ?? 1}`);
   if (!b.ok && b.reason) details.push(`reason: ${b.reason}`);
   line(`  ${name.padEnd(7)} ${b.ok ? 'available  ' : 'unavailable'}  ${details.join('; ')}`);
 }
