@@ -56,77 +56,104 @@ const CMP = 7;
   return v128.ge<T>(a, b);
 }
 
-/** mode 0: both contiguous; 1: b is a broadcast scalar; 2: a is. */
-@inline function ld<T>(p: usize, i: i32, bcast: bool, s: v128): v128 {
-  return bcast ? s : v128.load(p + (<usize>i << 2));
-}
+// A broadcast scalar operand is expanded into one of these blocks and the row is done in
+// block-sized chunks with that operand's pointer held still, so contiguous and
+// broadcast runs share one loop (no per-mode copies for Binaryen to fold together).
+const CHUNK = 256;
+const SPLAT_A: usize = memory.data(CHUNK * 4, 16);
+const SPLAT_B: usize = memory.data(CHUNK * 4, 16);
 
-@inline function loop4<T>(op: i32, mode: i32, a: usize, b: usize, out: usize, n: i32): void {
-  const sa = v128.splat<T>(load<T>(a)), sb = v128.splat<T>(load<T>(b));
-  const ba = mode == 2, bb = mode == 1;
+/** n contiguous elements of a and b (4-byte lanes) into out (4-byte, or 1-byte for comparisons). */
+@inline function span<T>(op: i32, a: usize, b: usize, out: usize, n: i32): void {
   let i = 0;
   if (op >= CMP) {
     const one = i8x16.splat(1);
     for (; i + 16 <= n; i += 16) {
-      const m0 = bop<T>(op, ld<T>(a, i, ba, sa), ld<T>(b, i, bb, sb));
-      const m1 = bop<T>(op, ld<T>(a, i + 4, ba, sa), ld<T>(b, i + 4, bb, sb));
-      const m2 = bop<T>(op, ld<T>(a, i + 8, ba, sa), ld<T>(b, i + 8, bb, sb));
-      const m3 = bop<T>(op, ld<T>(a, i + 12, ba, sa), ld<T>(b, i + 12, bb, sb));
+      const p = <usize>i << 2;
+      const m0 = bop<T>(op, v128.load(a + p), v128.load(b + p));
+      const m1 = bop<T>(op, v128.load(a + p, 16), v128.load(b + p, 16));
+      const m2 = bop<T>(op, v128.load(a + p, 32), v128.load(b + p, 32));
+      const m3 = bop<T>(op, v128.load(a + p, 48), v128.load(b + p, 48));
       const v = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
       v128.store(out + <usize>i, v128.and(v, one));
     }
     for (; i < n; i++) {
-      const x = ba ? sa : v128.splat<T>(load<T>(a + (<usize>i << 2)));
-      const y = bb ? sb : v128.splat<T>(load<T>(b + (<usize>i << 2)));
-      store<u8>(out + <usize>i, i32x4.extract_lane(bop<T>(op, x, y), 0) & 1);
+      const r = bop<T>(op, v128.splat<T>(load<T>(a + (<usize>i << 2))), v128.splat<T>(load<T>(b + (<usize>i << 2))));
+      store<u8>(out + <usize>i, i32x4.extract_lane(r, 0) & 1);
     }
     return;
   }
   for (; i + 8 <= n; i += 8) {
-    v128.store(out + (<usize>i << 2), bop<T>(op, ld<T>(a, i, ba, sa), ld<T>(b, i, bb, sb)));
-    v128.store(out + (<usize>i << 2), bop<T>(op, ld<T>(a, i + 4, ba, sa), ld<T>(b, i + 4, bb, sb)), 16);
+    const p = <usize>i << 2;
+    v128.store(out + p, bop<T>(op, v128.load(a + p), v128.load(b + p)));
+    v128.store(out + p, bop<T>(op, v128.load(a + p, 16), v128.load(b + p, 16)), 16);
   }
   for (; i + 4 <= n; i += 4) {
-    v128.store(out + (<usize>i << 2), bop<T>(op, ld<T>(a, i, ba, sa), ld<T>(b, i, bb, sb)));
+    const p = <usize>i << 2;
+    v128.store(out + p, bop<T>(op, v128.load(a + p), v128.load(b + p)));
   }
   for (; i < n; i++) {
-    const x = ba ? sa : v128.splat<T>(load<T>(a + (<usize>i << 2)));
-    const y = bb ? sb : v128.splat<T>(load<T>(b + (<usize>i << 2)));
-    store<T>(out + (<usize>i << 2), v128.extract_lane<T>(bop<T>(op, x, y), 0));
+    const p = <usize>i << 2;
+    store<T>(out + p, v128.extract_lane<T>(bop<T>(op, v128.splat<T>(load<T>(a + p)), v128.splat<T>(load<T>(b + p))), 0));
   }
 }
 
-@inline function loopStrided<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
-  const cmp = op >= CMP;
+@inline function fillSplat<T>(dst: usize, src: usize): void {
+  const v = v128.splat<T>(load<T>(src));
+  for (let j = 0; j < CHUNK * 4; j += 16) v128.store(dst + <usize>j, v);
+}
+
+@inline function rowOp<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  const outShift: usize = op >= CMP ? 0 : 2;
+  if (sa == 1 && sb == 1) { span<T>(op, a, b, out, n); return; }
+  if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
+    if (sa == 0) { fillSplat<T>(SPLAT_A, a); a = SPLAT_A; }
+    if (sb == 0) { fillSplat<T>(SPLAT_B, b); b = SPLAT_B; }
+    const step = <usize>CHUNK << 2;
+    const da: usize = sa ? step : 0, db: usize = sb ? step : 0;
+    for (let i = 0; i < n; i += CHUNK) {
+      span<T>(op, a, b, out + (<usize>i << outShift), min(CHUNK, n - i));
+      a += da; b += db;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const r = bop<T>(op, v128.splat<T>(load<T>(a + (<usize>(i * sa) << 2))), v128.splat<T>(load<T>(b + (<usize>(i * sb) << 2))));
-    if (cmp) store<u8>(out + <usize>i, i32x4.extract_lane(r, 0) & 1);
+    if (op >= CMP) store<u8>(out + <usize>i, i32x4.extract_lane(r, 0) & 1);
     else store<T>(out + (<usize>i << 2), v128.extract_lane<T>(r, 0));
   }
 }
 
-@inline function rowOp<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
-  if (sa == 1 && sb == 1) loop4<T>(op, 0, a, b, out, n);
-  else if (sa == 1 && sb == 0) loop4<T>(op, 1, a, b, out, n);
-  else if (sa == 0 && sb == 1) loop4<T>(op, 2, a, b, out, n);
-  else loopStrided<T>(op, a, sa, b, sb, out, n);
-}
+// One function per op and type (see unary.ts for why they are not inlined into the switch).
+function r0<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(0, a, sa, b, sb, out, n); }
+function r1<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(1, a, sa, b, sb, out, n); }
+function r2<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(2, a, sa, b, sb, out, n); }
+function r3<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(3, a, sa, b, sb, out, n); }
+function r4<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(4, a, sa, b, sb, out, n); }
+function r5<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(5, a, sa, b, sb, out, n); }
+function r6<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(6, a, sa, b, sb, out, n); }
+function r7<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(7, a, sa, b, sb, out, n); }
+function r8<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(8, a, sa, b, sb, out, n); }
+function r9<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(9, a, sa, b, sb, out, n); }
+function r10<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(10, a, sa, b, sb, out, n); }
+function r11<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(11, a, sa, b, sb, out, n); }
+function r12<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(12, a, sa, b, sb, out, n); }
 
 function row<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   switch (op) {
-    case 0: rowOp<T>(0, a, sa, b, sb, out, n); break;
-    case 1: rowOp<T>(1, a, sa, b, sb, out, n); break;
-    case 2: rowOp<T>(2, a, sa, b, sb, out, n); break;
-    case 3: rowOp<T>(3, a, sa, b, sb, out, n); break;
-    case 4: rowOp<T>(4, a, sa, b, sb, out, n); break;
-    case 5: rowOp<T>(5, a, sa, b, sb, out, n); break;
-    case 6: rowOp<T>(6, a, sa, b, sb, out, n); break;
-    case 7: rowOp<T>(7, a, sa, b, sb, out, n); break;
-    case 8: rowOp<T>(8, a, sa, b, sb, out, n); break;
-    case 9: rowOp<T>(9, a, sa, b, sb, out, n); break;
-    case 10: rowOp<T>(10, a, sa, b, sb, out, n); break;
-    case 11: rowOp<T>(11, a, sa, b, sb, out, n); break;
-    default: rowOp<T>(12, a, sa, b, sb, out, n);
+    case 0: r0<T>(a, sa, b, sb, out, n); break;
+    case 1: r1<T>(a, sa, b, sb, out, n); break;
+    case 2: r2<T>(a, sa, b, sb, out, n); break;
+    case 3: r3<T>(a, sa, b, sb, out, n); break;
+    case 4: r4<T>(a, sa, b, sb, out, n); break;
+    case 5: r5<T>(a, sa, b, sb, out, n); break;
+    case 6: r6<T>(a, sa, b, sb, out, n); break;
+    case 7: r7<T>(a, sa, b, sb, out, n); break;
+    case 8: r8<T>(a, sa, b, sb, out, n); break;
+    case 9: r9<T>(a, sa, b, sb, out, n); break;
+    case 10: r10<T>(a, sa, b, sb, out, n); break;
+    case 11: r11<T>(a, sa, b, sb, out, n); break;
+    default: r12<T>(a, sa, b, sb, out, n);
   }
 }
 
@@ -169,21 +196,35 @@ function row<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i3
   for (; i < n; i++) store<u8>(out + <usize>i, u8Scalar(op, load<u8>(a + <usize>(i * sa)), load<u8>(b + <usize>(i * sb))));
 }
 
+function ub0(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(0, a, sa, b, sb, out, n); }
+function ub1(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(1, a, sa, b, sb, out, n); }
+function ub2(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(2, a, sa, b, sb, out, n); }
+function ub3(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(3, a, sa, b, sb, out, n); }
+function ub4(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(4, a, sa, b, sb, out, n); }
+function ub5(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(5, a, sa, b, sb, out, n); }
+function ub6(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(6, a, sa, b, sb, out, n); }
+function ub7(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(7, a, sa, b, sb, out, n); }
+function ub8(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(8, a, sa, b, sb, out, n); }
+function ub9(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(9, a, sa, b, sb, out, n); }
+function ub10(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(10, a, sa, b, sb, out, n); }
+function ub11(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(11, a, sa, b, sb, out, n); }
+function ub12(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(12, a, sa, b, sb, out, n); }
+
 function rowU8(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   switch (op) {
-    case 0: rowU8Op(0, a, sa, b, sb, out, n); break;
-    case 1: rowU8Op(1, a, sa, b, sb, out, n); break;
-    case 2: rowU8Op(2, a, sa, b, sb, out, n); break;
-    case 3: rowU8Op(3, a, sa, b, sb, out, n); break;
-    case 4: rowU8Op(4, a, sa, b, sb, out, n); break;
-    case 5: rowU8Op(5, a, sa, b, sb, out, n); break;
-    case 6: rowU8Op(6, a, sa, b, sb, out, n); break;
-    case 7: rowU8Op(7, a, sa, b, sb, out, n); break;
-    case 8: rowU8Op(8, a, sa, b, sb, out, n); break;
-    case 9: rowU8Op(9, a, sa, b, sb, out, n); break;
-    case 10: rowU8Op(10, a, sa, b, sb, out, n); break;
-    case 11: rowU8Op(11, a, sa, b, sb, out, n); break;
-    default: rowU8Op(12, a, sa, b, sb, out, n);
+    case 0: ub0(a, sa, b, sb, out, n); break;
+    case 1: ub1(a, sa, b, sb, out, n); break;
+    case 2: ub2(a, sa, b, sb, out, n); break;
+    case 3: ub3(a, sa, b, sb, out, n); break;
+    case 4: ub4(a, sa, b, sb, out, n); break;
+    case 5: ub5(a, sa, b, sb, out, n); break;
+    case 6: ub6(a, sa, b, sb, out, n); break;
+    case 7: ub7(a, sa, b, sb, out, n); break;
+    case 8: ub8(a, sa, b, sb, out, n); break;
+    case 9: ub9(a, sa, b, sb, out, n); break;
+    case 10: ub10(a, sa, b, sb, out, n); break;
+    case 11: ub11(a, sa, b, sb, out, n); break;
+    default: ub12(a, sa, b, sb, out, n);
   }
 }
 

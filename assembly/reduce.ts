@@ -178,14 +178,26 @@ function sumRowI32(x: usize, n: i32): i32 {
   }
 }
 
+// One function per op (see unary.ts for why they are not inlined into one switch).
+function c0<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(0, x, out, size, inner); }
+function c1<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(1, x, out, size, inner); }
+function c2<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(2, x, out, size, inner); }
+function c3<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(3, x, out, size, inner); }
+function c4<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(4, x, out, size, inner); }
+function c5<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(5, x, out, size, inner); }
+function maxRow<T>(x: usize, n: i32): T { return extRow<T>(true, x, n); }
+function minRow<T>(x: usize, n: i32): T { return extRow<T>(false, x, n); }
+function argmaxRow<T>(x: usize, n: i32): i32 { return argRow<T>(true, x, n); }
+function argminRow<T>(x: usize, n: i32): i32 { return argRow<T>(false, x, n); }
+
 function cols<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
   switch (op) {
-    case 0: colsT<T>(0, x, out, size, inner); break;
-    case 1: colsT<T>(1, x, out, size, inner); break;
-    case 2: colsT<T>(2, x, out, size, inner); break;
-    case 3: colsT<T>(3, x, out, size, inner); break;
-    case 4: colsT<T>(4, x, out, size, inner); break;
-    default: colsT<T>(5, x, out, size, inner);
+    case 0: c0<T>(x, out, size, inner); break;
+    case 1: c1<T>(x, out, size, inner); break;
+    case 2: c2<T>(x, out, size, inner); break;
+    case 3: c3<T>(x, out, size, inner); break;
+    case 4: c4<T>(x, out, size, inner); break;
+    default: c5<T>(x, out, size, inner);
   }
 }
 
@@ -197,10 +209,10 @@ function cols<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
         const s = sumRowF32(p, size);
         store<f32>(q, <f32>(op == MEAN ? s / <f64>size : s));
       } else store<i32>(q, sumRowI32(p, size));
-    } else if (op == MAX) store<T>(q, extRow<T>(true, p, size));
-    else if (op == MIN) store<T>(q, extRow<T>(false, p, size));
-    else if (op == ARGMAX) store<i32>(q, argRow<T>(true, p, size));
-    else store<i32>(q, argRow<T>(false, p, size));
+    } else if (op == MAX) store<T>(q, maxRow<T>(p, size));
+    else if (op == MIN) store<T>(q, minRow<T>(p, size));
+    else if (op == ARGMAX) store<i32>(q, argmaxRow<T>(p, size));
+    else store<i32>(q, argminRow<T>(p, size));
   }
 }
 

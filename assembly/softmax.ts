@@ -61,6 +61,9 @@ function rowMax(x: usize, n: i32): f32 {
   return s;
 }
 
+function expSumStore(x: usize, out: usize, n: i32, mx: f32): f64 { return expSum(x, out, n, mx, true); }
+function expSumOnly(x: usize, n: i32, mx: f32): f64 { return expSum(x, 0, n, mx, false); }
+
 export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: bool): void {
   const rb = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
@@ -68,13 +71,13 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: bool): 
     let mx = rowMax(px, cols);
     if (mx == -Infinity) mx = 0;
     if (log) {
-      const ls = fsplat(<f32>(Math.log(expSum(px, po, cols, mx, false)) + <f64>mx));
+      const ls = fsplat(<f32>(Math.log(expSumOnly(px, cols, mx)) + <f64>mx));
       let i = 0;
       for (; i + 4 <= cols; i += 4) v128.store(po + (<usize>i << 2), f32x4.sub(v128.load(px + (<usize>i << 2)), ls));
       const l = f32x4.extract_lane(ls, 0);
       for (; i < cols; i++) store<f32>(po + (<usize>i << 2), load<f32>(px + (<usize>i << 2)) - l);
     } else {
-      const s = expSum(px, po, cols, mx, true);
+      const s = expSumStore(px, po, cols, mx);
       const inv = fsplat(<f32>(1.0 / s));
       let i = 0;
       for (; i + 8 <= cols; i += 8) {
@@ -96,7 +99,7 @@ export function logSumExp(x: usize, out: usize, rows: i32, cols: i32): void {
     const mx = rowMax(px, cols);
     const q = out + (<usize>r << 2);
     if (!isFinite(mx)) { store<f32>(q, mx); continue; }
-    store<f32>(q, <f32>(Math.log(expSum(px, 0, cols, mx, false)) + <f64>mx));
+    store<f32>(q, <f32>(Math.log(expSumOnly(px, cols, mx)) + <f64>mx));
   }
 }
 
@@ -159,14 +162,22 @@ export function logSumExp(x: usize, out: usize, rows: i32, cols: i32): void {
   }
 }
 
+// One function per variant (see unary.ts for why they are not inlined side by side).
+function lnGB(x: usize, g: usize, b: usize, out: usize, rows: i32, cols: i32, eps: f64): void { normRows(x, g, b, out, rows, cols, eps, false, true, true); }
+function lnG(x: usize, g: usize, b: usize, out: usize, rows: i32, cols: i32, eps: f64): void { normRows(x, g, b, out, rows, cols, eps, false, true, false); }
+function lnB(x: usize, g: usize, b: usize, out: usize, rows: i32, cols: i32, eps: f64): void { normRows(x, g, b, out, rows, cols, eps, false, false, true); }
+function ln(x: usize, g: usize, b: usize, out: usize, rows: i32, cols: i32, eps: f64): void { normRows(x, g, b, out, rows, cols, eps, false, false, false); }
+function rmsG(x: usize, g: usize, out: usize, rows: i32, cols: i32, eps: f64): void { normRows(x, g, 0, out, rows, cols, eps, true, true, false); }
+function rms(x: usize, g: usize, out: usize, rows: i32, cols: i32, eps: f64): void { normRows(x, g, 0, out, rows, cols, eps, true, false, false); }
+
 export function layerNorm(x: usize, g: usize, b: usize, out: usize, rows: i32, cols: i32, eps: f64, hasG: bool, hasB: bool): void {
-  if (hasG && hasB) normRows(x, g, b, out, rows, cols, eps, false, true, true);
-  else if (hasG) normRows(x, g, b, out, rows, cols, eps, false, true, false);
-  else if (hasB) normRows(x, g, b, out, rows, cols, eps, false, false, true);
-  else normRows(x, g, b, out, rows, cols, eps, false, false, false);
+  if (hasG && hasB) lnGB(x, g, b, out, rows, cols, eps);
+  else if (hasG) lnG(x, g, b, out, rows, cols, eps);
+  else if (hasB) lnB(x, g, b, out, rows, cols, eps);
+  else ln(x, g, b, out, rows, cols, eps);
 }
 
 export function rmsNorm(x: usize, g: usize, out: usize, rows: i32, cols: i32, eps: f64, hasG: bool): void {
-  if (hasG) normRows(x, g, 0, out, rows, cols, eps, true, true, false);
-  else normRows(x, g, 0, out, rows, cols, eps, true, false, false);
+  if (hasG) rmsG(x, g, out, rows, cols, eps);
+  else rms(x, g, out, rows, cols, eps);
 }

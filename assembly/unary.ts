@@ -59,33 +59,56 @@ const TAIL: usize = memory.data(16, 16);
   }
 }
 
+// One function per op: if the op-specialised loops were inlined side by side into one
+// switch, Binaryen folds them back into a single loop that tests the op per vector.
+function f0(x: usize, out: usize, n: i32): void { run(0, false, x, out, n); }
+function f1(x: usize, out: usize, n: i32): void { run(1, false, x, out, n); }
+function f2(x: usize, out: usize, n: i32): void { run(2, false, x, out, n); }
+function f3(x: usize, out: usize, n: i32): void { run(3, false, x, out, n); }
+function f4(x: usize, out: usize, n: i32): void { run(4, false, x, out, n); }
+function f5(x: usize, out: usize, n: i32): void { run(5, false, x, out, n); }
+function f6(x: usize, out: usize, n: i32): void { run(6, false, x, out, n); }
+function f7(x: usize, out: usize, n: i32): void { run(7, false, x, out, n); }
+function f8(x: usize, out: usize, n: i32): void { run(8, false, x, out, n); }
+function f9(x: usize, out: usize, n: i32): void { run(9, false, x, out, n); }
+function f10(x: usize, out: usize, n: i32): void { run(10, false, x, out, n); }
+function f11(x: usize, out: usize, n: i32): void { run(11, false, x, out, n); }
+function f12(x: usize, out: usize, n: i32): void { run(12, false, x, out, n); }
+function f13(x: usize, out: usize, n: i32): void { run(13, false, x, out, n); }
+function f14(x: usize, out: usize, n: i32): void { run(14, false, x, out, n); }
+function f15(x: usize, out: usize, n: i32): void { run(15, false, x, out, n); }
+function i0(x: usize, out: usize, n: i32): void { run(0, true, x, out, n); }
+function i1(x: usize, out: usize, n: i32): void { run(1, true, x, out, n); }
+function i2(x: usize, out: usize, n: i32): void { run(2, true, x, out, n); }
+function i13(x: usize, out: usize, n: i32): void { run(13, true, x, out, n); }
+
 export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case 0: run(0, false, x, out, n); break;
-    case 1: run(1, false, x, out, n); break;
-    case 2: run(2, false, x, out, n); break;
-    case 3: run(3, false, x, out, n); break;
-    case 4: run(4, false, x, out, n); break;
-    case 5: run(5, false, x, out, n); break;
-    case 6: run(6, false, x, out, n); break;
-    case 7: run(7, false, x, out, n); break;
-    case 8: run(8, false, x, out, n); break;
-    case 9: run(9, false, x, out, n); break;
-    case 10: run(10, false, x, out, n); break;
-    case 11: run(11, false, x, out, n); break;
-    case 12: run(12, false, x, out, n); break;
-    case 13: run(13, false, x, out, n); break;
-    case 14: run(14, false, x, out, n); break;
-    default: run(15, false, x, out, n);
+    case 0: f0(x, out, n); break;
+    case 1: f1(x, out, n); break;
+    case 2: f2(x, out, n); break;
+    case 3: f3(x, out, n); break;
+    case 4: f4(x, out, n); break;
+    case 5: f5(x, out, n); break;
+    case 6: f6(x, out, n); break;
+    case 7: f7(x, out, n); break;
+    case 8: f8(x, out, n); break;
+    case 9: f9(x, out, n); break;
+    case 10: f10(x, out, n); break;
+    case 11: f11(x, out, n); break;
+    case 12: f12(x, out, n); break;
+    case 13: f13(x, out, n); break;
+    case 14: f14(x, out, n); break;
+    default: f15(x, out, n);
   }
 }
 
 /** int32: neg, abs, sign, square (codes 0, 1, 2, 13). */
 export function unaryI32(op: i32, x: usize, out: usize, n: i32): void {
   switch (op) {
-    case 0: run(0, true, x, out, n); break;
-    case 1: run(1, true, x, out, n); break;
-    case 2: run(2, true, x, out, n); break;
-    default: run(13, true, x, out, n);
+    case 0: i0(x, out, n); break;
+    case 1: i1(x, out, n); break;
+    case 2: i2(x, out, n); break;
+    default: i13(x, out, n);
   }
 }

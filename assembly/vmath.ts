@@ -16,9 +16,13 @@
 @inline function madd(a: v128, b: v128, c: v128): v128 { return f32x4.add(f32x4.mul(a, b), c); }
 
 export function vexp(x0: v128): v128 {
-  // Below -104 the result rounds to 0, above 89 to Inf; min/max keep NaN.
-  let x = f32x4.min(f32x4.max(x0, fsplat(-104.0)), fsplat(89.0));
-  const n = f32x4.nearest(f32x4.mul(x, fsplat(1.44269504088896341)));
+  // Clamp so 2^n stays representable in two halves: below -104 the result rounds to 0,
+  // above 89 to Inf. pmax/pmin are single instructions and keep a NaN x (first operand).
+  const x = f32x4.pmin(f32x4.pmax(x0, fsplat(-104.0)), fsplat(89.0));
+  // round-to-nearest by the 1.5·2^23 trick: t's low mantissa bits are the integer n
+  const t = madd(x, fsplat(1.44269504088896341), fsplat(12582912.0));
+  const n = f32x4.sub(t, fsplat(12582912.0));
+  const ni = i32x4.sub(t, isplat(0x4b400000));
   // ln2 split in two so n*hi is exact
   let r = f32x4.sub(x, f32x4.mul(n, fsplat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, fsplat(-2.12194440e-4)));
@@ -30,7 +34,6 @@ export function vexp(x0: v128): v128 {
   p = madd(p, r, fsplat(5.0000001201e-1));
   p = f32x4.add(madd(p, z, r), fsplat(1.0));
   // 2^n applied in two halves so that both subnormal results and 2^128 come out right
-  const ni = i32x4.trunc_sat_f32x4_s(n);
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const s1 = i32x4.shl(i32x4.add(n1, isplat(127)), 23);
@@ -77,7 +80,7 @@ export function vtanh(x: v128): v128 {
   p = madd(p, z, fsplat(1.33314422036e-1));
   p = madd(p, z, fsplat(-3.33332819422e-1));
   const ps = madd(f32x4.mul(p, z), x, x);
-  const e = vexp(f32x4.min(f32x4.add(ax, ax), fsplat(40.0)));
+  const e = vexp(f32x4.pmin(f32x4.add(ax, ax), fsplat(40.0)));
   let pl = f32x4.sub(fsplat(1.0), f32x4.div(fsplat(2.0), f32x4.add(e, fsplat(1.0))));
   pl = v128.or(pl, v128.and(x, isplat(0x80000000)));
   return v128.bitselect(ps, pl, f32x4.lt(ax, fsplat(0.625)));
