@@ -75,13 +75,13 @@ export async function init(options: InitOptions = {}): Promise<CapabilityReport>
 
   if (want !== 'js') {
     try {
-      const relaxed = options.wasm === undefined && WebAssembly.validate(relaxedSimdProbe);
+      const relaxed = options.wasm === undefined && WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
       const source = options.wasm ?? (await platform().defaultWasm(relaxed));
       const info = await createWasmBackend(await toModule(source));
       engine.backends.wasm = info.backend as Backend;
       report.backends.wasm = wasmReport(info);
     } catch (e) {
-      const simd = WebAssembly.validate(simdProbe);
+      const simd = WebAssembly.validate(simdProbe as Uint8Array<ArrayBuffer>);
       report.backends.wasm = wasmReport(null, simd ? (e as Error).message : 'this engine does not validate WebAssembly SIMD128');
     }
   }
