@@ -108,7 +108,7 @@ const CASES = [
 const OPT_TOL = { rtol: 1e-4, atol: 2e-5 };
 
 export default function (test, { eg, backend }) {
-  const STEPS = backend === 'webgpu' ? 25 : 100; // software Vulkan is slow; same checks, fewer steps
+  const STEPS = 100;
   const read = async (t) => Float64Array.from(await t.data());
 
   test('test vectors on Σx² from [1,2,3]: Adam lr 0.003, Lion lr 0.003 wd 1e-3, optax-style Adagrad (fused and composed)', async () => {
@@ -217,7 +217,7 @@ export default function (test, { eg, backend }) {
   test('diffGrad lr 0.5 on x² + y², 500 steps, converges to 0', async () => {
     const p = eg.tensor([1.3, -0.7]);
     const opt = eg.optim.diffGrad(p, { lr: 0.5 });
-    const steps = backend === 'webgpu' ? 150 : 500;
+    const steps = 500;
     for (let i = 0; i < steps; i++) eg.scope(() => opt.step(eg.grad((q) => eg.sum(eg.square(q)))(p)));
     const d = await p.data();
     assert(Math.abs(d[0]) < 1e-2 && Math.abs(d[1]) < 1e-2, `diffGrad ended at (${d[0]}, ${d[1]})`);
