@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+const keepAlive = {};
+
 export const distFile = fileURLToPath(new URL('../../dist/edgegrad.node.js', import.meta.url));
 
 /** Load edgegrad: the built bundle, or with stub=true a plain-JS stand-in (harness testing only). */
@@ -20,7 +22,10 @@ export async function createEdgegrad(backend, opts = {}) {
   const initOpts = { backend };
   if (backend === 'webgpu') {
     const { create } = await import('webgpu');
-    initOpts.gpu = create([]);
+    // Keep the GPU object reachable for the life of the process: if it is garbage-collected,
+    // Dawn tears its instance down under the live device and the process aborts.
+    keepAlive.gpu ??= create([]);
+    initOpts.gpu = keepAlive.gpu;
     initOpts.thresholds = { webgpu: 0 }; // every op on the GPU, however small
   }
   const report = await eg.init(initOpts);

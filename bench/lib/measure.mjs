@@ -39,7 +39,10 @@ export async function measure(libs, o) {
         const r = await call(inst);
         t = now() - t0;
         if (w === 0) first = r;
-        if (t > o.maxRunMs) break;
+        // The first run may include one-off work (wasm tier-up, shader compilation): it gets a
+        // 4x allowance and is never the one judged against the limit when more runs follow.
+        if (t > (w === 0 ? 4 : 1) * o.maxRunMs) break;
+        if (w === 0 && o.warmup === 1 && t > o.maxRunMs) { globalThis.gc?.(); const t1 = now(); await call(inst); t = now() - t1; }
       }
       if (t > o.maxRunMs) { out[name] = { skipped: `one run took ${(t / 1000).toFixed(1)} s (limit ${(o.maxRunMs / 1000).toFixed(0)} s)`, first }; continue; }
       out[name] = { times: [], first };
