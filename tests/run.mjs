@@ -4,7 +4,7 @@
 //
 //   node tests/run.mjs [--runtime node,deno,workerd,chromium] [--backend js,wasm,webgpu]
 //                      [--suite name,...] [--grep text] [--suites tests/harness/smoke-suite.js]
-//                      [--test-timeout ms] [--dist folder] [--no-unit]
+//                      [--test-timeout ms] [--dist folder] [--no-unit] [--verbose]
 //
 // Each runtime runs in its own child process (tests/runners/*), sequentially. A runtime or
 // backend that cannot start is counted as a failure, in CI and outside it: never a silent skip.
@@ -28,6 +28,7 @@ if (args.suites) pass.push('--suite', args.suites.join(','));
 if (args.grep) pass.push('--grep', args.grep);
 if (args.suitesModule) pass.push('--suites', args.suitesModule);
 if (args.testTimeoutMs) pass.push('--test-timeout', String(args.testTimeoutMs));
+if (args.verbose) pass.push('--verbose');
 if (dist !== join(ROOT, 'dist')) pass.push('--dist', dist); // EDGEGRAD_DIST or --dist (Deno cannot read the env)
 
 const RUNTIMES = {

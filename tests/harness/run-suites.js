@@ -89,14 +89,14 @@ export async function runOne(fn, timeoutMs) {
 }
 
 /**
- * runSuites(eg, suites, { runtime, backends, initOptions, filter, testTimeoutMs, log, onTest, onRow })
+ * runSuites(eg, suites, { runtime, backends, initOptions, filter, testTimeoutMs, log, onTest, onRow, verbose })
  * -> [{ runtime, backend, passed, failed, failures: [{ suite, test, message }], ms, info }]
  * initOptions: object, or (backend) => object. log: (line) => void (default console.log).
  */
 export async function runSuites(eg, suites, opts = {}) {
   const {
     runtime = 'unknown', backends = ['js'], initOptions = {}, filter = {},
-    testTimeoutMs = 120000, log = (s) => console.log(s), onTest = null, onRow = null,
+    testTimeoutMs = 120000, log = (s) => console.log(s), onTest = null, onRow = null, verbose = false,
   } = opts;
   const rows = [];
   for (const backend of backends) {
@@ -124,18 +124,27 @@ export async function runSuites(eg, suites, opts = {}) {
         fail('(harness)', 'select tests', errorText(e));
       }
     }
+    // One line per suite (every test with verbose); failures always in full.
+    let cur = null;
+    const endSuite = () => {
+      if (cur) log(`  ${cur.failed ? '✗' : '✓'} ${runtime}/${backend} ${cur.name}: ${cur.passed}/${cur.passed + cur.failed} passed (${(now() - cur.t0).toFixed(0)} ms)`);
+      cur = null;
+    };
     for (const t of tests || []) {
+      if (!cur || cur.name !== t.suite) { endSuite(); cur = { name: t.suite, passed: 0, failed: 0, t0: now() }; }
       const ts = now();
       const message = await runOne(t.fn, testTimeoutMs);
       const ms = now() - ts;
       if (message === null) {
-        row.passed++;
-        log(`  ✓ ${runtime}/${backend} ${t.suite} > ${t.name} (${ms.toFixed(0)} ms)`);
+        row.passed++; cur.passed++;
+        if (verbose) log(`    ✓ ${t.suite} > ${t.name} (${ms.toFixed(0)} ms)`);
       } else {
+        cur.failed++;
         fail(t.suite, t.name, message);
       }
       if (onTest) await onTest({ runtime, backend, suite: t.suite, test: t.name, ok: message === null, message, ms });
     }
+    endSuite();
     row.ms = Math.round(now() - t0);
     log(`${runtime}/${backend}: ${row.passed} passed, ${row.failed} failed, ${row.ms} ms`);
     rows.push(row);

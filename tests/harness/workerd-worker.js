@@ -27,6 +27,7 @@ export function makeWorker(eg, suites) {
             backends: backends.length ? backends : ['wasm'],
             filter: { suites: list('suite'), grep: url.searchParams.get('grep') || '' },
             testTimeoutMs: Number(url.searchParams.get('timeout')) || 120000,
+            verbose: url.searchParams.get('verbose') === '1',
             log: (line) => send({ type: 'log', line }),
             onRow: (row) => send({ type: 'row', row }),
           });

@@ -117,6 +117,7 @@ try {
           backends: [backend],
           filter: { suites: args.suites, grep: args.grep },
           testTimeoutMs: args.testTimeoutMs || 120000,
+          verbose: args.verbose,
         }),
         crash,
         new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`timed out after ${Math.round(left / 1000)} s`)), left); }),

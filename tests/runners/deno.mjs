@@ -31,6 +31,7 @@ await runSuites(eg, suites, {
   backends,
   filter: { suites: args.suites, grep: args.grep },
   testTimeoutMs: args.testTimeoutMs || 120000,
+  verbose: args.verbose,
   onRow: (row) => { if (row.failed) code = 1; emit(row); },
 });
 Deno.exit(code);

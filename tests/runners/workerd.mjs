@@ -146,6 +146,7 @@ try {
     if (args.suites) q.set('suite', args.suites.join(','));
     if (args.grep) q.set('grep', args.grep);
     if (args.testTimeoutMs) q.set('timeout', String(args.testTimeoutMs));
+    if (args.verbose) q.set('verbose', '1');
     try {
       await getNdjson(`http://127.0.0.1:${port}/run?${q}`, (m) => {
         if (m.type === 'log') console.log(m.line);
