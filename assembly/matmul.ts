@@ -25,6 +25,7 @@ function packPanel(dst: usize, src: usize, ls: i32, ds: i32, W: i32, w: i32, kc:
       let l = 0;
       for (; l + 4 <= W; l += 4) v128.store(d + (<usize>l << 2), v128.load(s + (<usize>l << 2)));
       for (; l + 2 <= W; l += 2) store<u64>(d + (<usize>l << 2), load<u64>(s + (<usize>l << 2)));
+      for (; l < W; l++) store<f32>(d + (<usize>l << 2), load<f32>(s + (<usize>l << 2)));
     }
     return;
   }
@@ -53,6 +54,14 @@ function packPanel(dst: usize, src: usize, ls: i32, ds: i32, W: i32, w: i32, kc:
         v128.store64_lane(d + wb, t0, 1);
         v128.store64_lane(d + 2 * wb, t1, 0);
         v128.store64_lane(d + 3 * wb, t1, 1);
+      }
+      for (; l < W; l++) {
+        const v = v128.load(src + <usize>l * lsb + (<usize>p << 2));
+        const d = dst + <usize>p * wb + (<usize>l << 2);
+        v128.store32_lane(d, v, 0);
+        v128.store32_lane(d + wb, v, 1);
+        v128.store32_lane(d + 2 * wb, v, 2);
+        v128.store32_lane(d + 3 * wb, v, 3);
       }
     }
     for (; p < kc; p++)
@@ -182,13 +191,66 @@ function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bo
   }
 }
 
+// Matrix-vector products stream the matrix once; the GEMM path would pack it and pad
+// the single row or column to a full MR×NR tile.
+
+/** out[i] = dot(M[i, :], x) for `rows` contiguous rows of length k, row stride ld (elements). */
+function gemvDot(mat: usize, ld: i32, x: usize, out: usize, rows: i32, k: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const r = mat + (<usize>(i * ld) << 2);
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = 0;
+    for (; p + 16 <= k; p += 16) {
+      const q = <usize>p << 2;
+      s0 = fma(v128.load(r + q), v128.load(x + q), s0);
+      s1 = fma(v128.load(r + q, 16), v128.load(x + q, 16), s1);
+      s2 = fma(v128.load(r + q, 32), v128.load(x + q, 32), s2);
+      s3 = fma(v128.load(r + q, 48), v128.load(x + q, 48), s3);
+    }
+    for (; p + 4 <= k; p += 4) s0 = fma(v128.load(r + (<usize>p << 2)), v128.load(x + (<usize>p << 2)), s0);
+    const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    let t = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+    for (; p < k; p++) t += load<f32>(r + (<usize>p << 2)) * load<f32>(x + (<usize>p << 2));
+    store<f32>(out + (<usize>i << 2), t);
+  }
+}
+
+/** out[0:n] = sum_p x[p] · M[p, 0:n] over k rows of stride ld (elements). */
+function gemvAxpy(mat: usize, ld: i32, x: usize, out: usize, n: i32, k: i32): void {
+  memory.fill(out, 0, <usize>n << 2);
+  for (let p = 0; p < k; p++) {
+    const r = mat + (<usize>(p * ld) << 2);
+    const xs = load<f32>(x + (<usize>p << 2));
+    const xv = f32x4.splat(xs);
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const q = <usize>j << 2;
+      v128.store(out + q, fma(xv, v128.load(r + q), v128.load(out + q)));
+      v128.store(out + q, fma(xv, v128.load(r + q, 16), v128.load(out + q, 16)), 16);
+    }
+    for (; j + 4 <= n; j += 4) {
+      const q = <usize>j << 2;
+      v128.store(out + q, fma(xv, v128.load(r + q), v128.load(out + q)));
+    }
+    for (; j < n; j++) { const q = <usize>j << 2; store<f32>(out + q, load<f32>(out + q) + xs * load<f32>(r + q)); }
+  }
+}
+
+function product(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize): void {
+  if (m == 1 && n >= 8) {
+    if (transB) gemvDot(b, k, a, out, n, k); else gemvAxpy(b, n, a, out, n, k);
+  } else if (n == 1 && m >= 8) {
+    if (transA) gemvAxpy(a, m, b, out, m, k); else gemvDot(a, k, b, out, m, k);
+  } else gemm(a, b, out, m, n, k, transA, transB, packA, packB);
+}
+
 export function matmul(a: usize, b: usize, out: usize, batch: i32, m: i32, n: i32, k: i32,
   transA: bool, transB: bool, aBatchStride: i32, bBatchStride: i32, packA: usize, packB: usize): void {
   if (k == 0) { memory.fill(out, 0, <usize>batch * <usize>m * <usize>n * 4); return; }
   // a shared B with a contiguous batch of A is one tall GEMM
   if (batch > 1 && bBatchStride == 0 && !transA && aBatchStride == m * k) { m *= batch; batch = 1; }
   for (let t = 0; t < batch; t++) {
-    gemm(a + (<usize>(t * aBatchStride) << 2), b + (<usize>(t * bBatchStride) << 2),
+    product(a + (<usize>(t * aBatchStride) << 2), b + (<usize>(t * bBatchStride) << 2),
       out + <usize>t * <usize>m * <usize>n * 4, m, n, k, transA, transB, packA, packB);
   }
 }

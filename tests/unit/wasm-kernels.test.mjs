@@ -224,7 +224,7 @@ for (const build of builds) {
   });
 
   T('matmul: odd shapes, transposes, batch, broadcast batch', () => {
-    const shapes = [[1, 1, 1], [1, 7, 5], [7, 1, 3], [5, 9, 1], [6, 8, 4], [13, 17, 19], [33, 7, 130], [130, 33, 7], [67, 300, 41], [125, 9, 260], [2, 2050, 3]];
+    const shapes = [[1, 1, 1], [1, 7, 5], [7, 1, 3], [5, 9, 1], [6, 8, 4], [13, 17, 19], [33, 7, 130], [130, 33, 7], [67, 300, 41], [125, 9, 260], [2, 2050, 3], [1, 130, 67], [130, 1, 67], [1, 9, 1], [9, 1, 300], [1, 8, 2]];
     for (const [m, n, k] of shapes) {
       for (const transA of [false, true]) for (const transB of [false, true]) {
         const a = floats(m * k), b = floats(k * n);
@@ -233,7 +233,7 @@ for (const build of builds) {
         compare(`matmul ${[m, n, k, transA, transB]}`, got, want, TOL.matmul);
       }
     }
-    for (const [batch, m, n, k, sa, sb, tA, tB] of [[3, 5, 7, 9, 1, 1, false, false], [4, 6, 10, 3, 1, 0, false, false], [2, 9, 4, 11, 0, 1, true, true], [3, 7, 5, 300, 1, 0, true, false]]) {
+    for (const [batch, m, n, k, sa, sb, tA, tB] of [[3, 5, 7, 9, 1, 1, false, false], [4, 6, 10, 3, 1, 0, false, false], [2, 9, 4, 11, 0, 1, true, true], [3, 7, 5, 300, 1, 0, true, false], [3, 1, 20, 9, 1, 1, false, true], [2, 12, 1, 5, 1, 0, true, false]]) {
       const a = floats((sa ? batch : 1) * m * k), b = floats((sb ? batch : 1) * k * n);
       const p = { batch, m, n, k, transA: tA, transB: tB, aBatchStride: sa * m * k, bBatchStride: sb * k * n };
       const { got, want } = both(be, 'matmul', [a, b], 'float32', batch * m * n, p);
