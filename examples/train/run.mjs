@@ -6,8 +6,9 @@
 //                               [--optimizer adam,lion,...] [--epochs N] [--quiet]
 //
 // WebGPU in Node uses the `webgpu` package (Dawn); without a GPU it runs on SwiftShader, which
-// is slow, so webgpu trains Iris only, with Adam, Lion and SophiaG, unless --dataset/--optimizer
-// say otherwise. EDGEGRAD_DIST points at another build folder (default: dist/).
+// is slow (~0.5 ms per kernel launch), so webgpu trains Iris only, with Adam, Lion and SophiaG,
+// every op on the GPU, unless --dataset/--optimizer say otherwise. Each run's line says where
+// its kernels ran (eg.stats()). EDGEGRAD_DIST points at another build folder (default: dist/).
 import { existsSync } from 'node:fs';
 import { DATASETS, OPTIMIZERS } from './config.mjs';
 import { loadIris, spiral, prepare } from './data.mjs';
@@ -43,7 +44,9 @@ async function initBackend(name) {
       const { create } = await import('webgpu');
       gpu = create([]);
     }
-    const info = await eg.init({ backend: name, gpu });
+    // webgpu: threshold 0 sends every op to the GPU; otherwise the dispatcher keeps this
+    // example's small tensors on the CPU and the 'webgpu' row would measure wasm
+    const info = await eg.init({ backend: name, gpu, ...(name === 'webgpu' ? { thresholds: { webgpu: 0 } } : {}) });
     if (info.selected !== name) return `init selected ${info.selected}`;
     return null;
   } catch (e) {
@@ -69,13 +72,16 @@ for (const backend of wantBackends) {
       const options = OPTIMIZERS[ds][optimizer];
       if (!options) throw new Error(`unknown optimizer '${optimizer}' (have ${allOpts.join(', ')})`);
       const epochs = epochsOverride ?? cfg.epochs;
+      eg.resetStats();
       const res = await trainOne(eg, data, {
         optimizer, options, hidden: cfg.hidden, activation: cfg.activation, batch: cfg.batch, epochs, seed: 1,
         log: (e) => {
           if (!quiet) console.log(`${backend.padEnd(6)} ${ds.padEnd(6)} ${optimizer.padEnd(8)} epoch ${String(e.epoch).padStart(3)}/${epochs}  loss ${fmt(e.loss)}  test acc ${(e.testAcc * 100).toFixed(1).padStart(5)}%  ${e.stepsPerSec.toFixed(0).padStart(5)} steps/s`);
         },
       });
-      console.log(`${backend.padEnd(6)} ${ds.padEnd(6)} ${optimizer.padEnd(8)} done: loss ${fmt(res.loss)}, train acc ${(res.trainAcc * 100).toFixed(1)}%, test acc ${(res.testAcc * 100).toFixed(1)}%, ${(res.wallMs / 1000).toFixed(2)} s (${res.steps} steps)`);
+      // the dispatcher keeps tiny ops on the CPU: say where the kernels actually ran
+      const launches = Object.entries(eg.stats().launches).filter(([, n]) => n > 0).map(([b, n]) => `${b} ${n}`).join(', ');
+      console.log(`${backend.padEnd(6)} ${ds.padEnd(6)} ${optimizer.padEnd(8)} done: loss ${fmt(res.loss)}, train acc ${(res.trainAcc * 100).toFixed(1)}%, test acc ${(res.testAcc * 100).toFixed(1)}%, ${(res.wallMs / 1000).toFixed(2)} s (${res.steps} steps; kernel launches: ${launches})`);
       results.push({ backend, dataset: ds, optimizer, options, ...res, epochs: undefined, nEpochs: epochs });
     }
   }
