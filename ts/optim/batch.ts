@@ -63,7 +63,8 @@ export class AdaptiveBatch {
       const rows = Array.from({ length: b }, () => [] as number[]);
       hs.forEach((h, li) => { const per = leaves[li].size / b; for (let i = 0; i < b; i++) for (let j = 0; j < per; j++) rows[i].push(h[i * per + j]); });
       const stat = batchTest(rows.map((r) => Float64Array.from(r)), this.options.test, this.options.eta);
-      const next = Math.min(this.options.maxBatch, Math.ceil(Math.max(b, stat)));
+      // rounding noise (79.99999999999999 or 80.00000000000001) must not add a sample
+      const next = Math.min(this.options.maxBatch, Math.ceil(Math.max(b, stat) * (1 - 1e-12)));
       this.batchSize = next;
       this.lastStatistic = stat;
       return { batchSize: next, statistic: stat };
