@@ -2,7 +2,7 @@
 // layerNorm, rmsNorm. A row is read from memory once (the max pass); the later passes
 // hit it in L1/L2. exp is evaluated once per element: the exp pass writes e^(x - max)
 // to out and sums it, the last pass scales out in place.
-import { vexp, fsplat } from './vmath';
+import { vexpNonPos, fsplat } from './vmath';
 
 const TAIL: usize = memory.data(16, 16);
 
@@ -15,16 +15,24 @@ const TAIL: usize = memory.data(16, 16);
     (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
 }
 
-/** NaN-propagating row max. */
+/** NaN-propagating row max. pmax is one instruction where f32x4.max is a sequence;
+ *  NaNs are tracked on the side instead. */
 function rowMax(x: usize, n: i32): f32 {
   let m0 = fsplat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
+  let nan = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
-    m0 = f32x4.max(m0, v128.load(p)); m1 = f32x4.max(m1, v128.load(p, 16));
-    m2 = f32x4.max(m2, v128.load(p, 32)); m3 = f32x4.max(m3, v128.load(p, 48));
+    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    m0 = f32x4.pmax(m0, v0); m1 = f32x4.pmax(m1, v1); m2 = f32x4.pmax(m2, v2); m3 = f32x4.pmax(m3, v3);
+    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
   }
-  for (; i + 4 <= n; i += 4) m0 = f32x4.max(m0, v128.load(x + (<usize>i << 2)));
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    m0 = f32x4.pmax(m0, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
   let m = hmax(f32x4.max(f32x4.max(m0, m1), f32x4.max(m2, m3)));
   for (; i < n; i++) m = max(m, load<f32>(x + (<usize>i << 2)));
   return m;
@@ -37,14 +45,14 @@ function rowMax(x: usize, n: i32): f32 {
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const p = <usize>i << 2;
-    const e0 = vexp(f32x4.sub(v128.load(x + p), mv));
-    const e1 = vexp(f32x4.sub(v128.load(x + p, 16), mv));
+    const e0 = vexpNonPos(f32x4.sub(v128.load(x + p), mv));
+    const e1 = vexpNonPos(f32x4.sub(v128.load(x + p, 16), mv));
     if (storeTerms) { v128.store(out + p, e0); v128.store(out + p, e1, 16); }
     s0 = f32x4.add(s0, e0); s1 = f32x4.add(s1, e1);
   }
   for (; i + 4 <= n; i += 4) {
     const p = <usize>i << 2;
-    const e0 = vexp(f32x4.sub(v128.load(x + p), mv));
+    const e0 = vexpNonPos(f32x4.sub(v128.load(x + p), mv));
     if (storeTerms) v128.store(out + p, e0);
     s0 = f32x4.add(s0, e0);
   }
@@ -54,7 +62,7 @@ function rowMax(x: usize, n: i32): f32 {
     // padding lanes hold -Inf so they contribute exp(-Inf) = 0
     v128.store(TAIL, fsplat(-Infinity));
     memory.copy(TAIL, x + (<usize>i << 2), rest);
-    const e = vexp(f32x4.sub(v128.load(TAIL), mv));
+    const e = vexpNonPos(f32x4.sub(v128.load(TAIL), mv));
     if (storeTerms) { v128.store(TAIL, e); memory.copy(out + (<usize>i << 2), TAIL, rest); }
     s += hsum(e);
   }

@@ -1,7 +1,7 @@
 // Tiny hand-assembled modules for WebAssembly.validate(): which build can this engine run?
 // Both are `(func (result v128) ...)` with no imports; validating compiles nothing.
 
-function moduleReturningV128(body: number[]): Uint8Array {
+function moduleReturningV128(body: number[]): Uint8Array<ArrayBuffer> {
   const code = [0x00, ...body, 0x0b]; // no locals, body, end
   const section = [0x01, code.length, ...code];
   return new Uint8Array([
@@ -14,6 +14,6 @@ function moduleReturningV128(body: number[]): Uint8Array {
 const v128Zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 
 /** v128.const, v128.const, f32x4.add: valid where SIMD128 is. */
-export const simdProbe: Uint8Array = moduleReturningV128([...v128Zero, ...v128Zero, 0xfd, 0xe4, 0x01]);
+export const simdProbe: Uint8Array<ArrayBuffer> = moduleReturningV128([...v128Zero, ...v128Zero, 0xfd, 0xe4, 0x01]);
 /** three v128.const and f32x4.relaxed_madd: valid where relaxed SIMD is. */
-export const relaxedSimdProbe: Uint8Array = moduleReturningV128([...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02]);
+export const relaxedSimdProbe: Uint8Array<ArrayBuffer> = moduleReturningV128([...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02]);
