@@ -12,6 +12,7 @@ import { reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { copy, gather, where, cast } from './copy.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
+import { webgpuOptimStep } from './optim.js';
 
 export { GpuHandle } from './storage.js';
 export type { AdapterInfo, DeviceOptions } from './device.js';
@@ -75,6 +76,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
     layerNorm: (x, g, b, out, p) => layerNorm(L, x, g, b, out, p, dummy),
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
+    optimStep: webgpuOptimStep(L),
   };
 
   const backend: Backend<GpuHandle> = {
