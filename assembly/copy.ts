@@ -32,6 +32,34 @@ export function copy(eb: i32, x: usize, out: usize, meta: usize, rank: i32): voi
   }
 }
 
+/** 4-byte out[r, c] = x[r + c·ldx] (rows of out contiguous, stride ldo): the 2-D transpose
+ *  behind most strided copies. 16-row strips use whole cache lines of x; 4x4 blocks are
+ *  transposed in registers. Strides in elements. */
+export function transpose(x: usize, out: usize, rows: i32, cols: i32, ldx: i32, ldo: i32): void {
+  const lx = <usize>ldx << 2, lo = <usize>ldo << 2;
+  let r0 = 0;
+  for (; r0 + 16 <= rows; r0 += 16) {
+    let c0 = 0;
+    for (; c0 + 4 <= cols; c0 += 4) {
+      for (let rb = 0; rb < 16; rb += 4) {
+        const s = x + <usize>c0 * lx + (<usize>(r0 + rb) << 2);
+        const v0 = v128.load(s), v1 = v128.load(s + lx), v2 = v128.load(s + 2 * lx), v3 = v128.load(s + 3 * lx);
+        const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+        const d = out + <usize>(r0 + rb) * lo + (<usize>c0 << 2);
+        v128.store(d, i64x2.shuffle(t0, t2, 0, 2));
+        v128.store(d + lo, i64x2.shuffle(t0, t2, 1, 3));
+        v128.store(d + 2 * lo, i64x2.shuffle(t1, t3, 0, 2));
+        v128.store(d + 3 * lo, i64x2.shuffle(t1, t3, 1, 3));
+      }
+    }
+    for (; c0 < cols; c0++)
+      for (let r = r0; r < r0 + 16; r++) store<i32>(out + <usize>r * lo + (<usize>c0 << 2), load<i32>(x + <usize>c0 * lx + (<usize>r << 2)));
+  }
+  for (; r0 < rows; r0++)
+    for (let c = 0; c < cols; c++) store<i32>(out + <usize>r0 * lo + (<usize>c << 2), load<i32>(x + <usize>c * lx + (<usize>r0 << 2)));
+}
+
 export function gather(eb: i32, x: usize, idx: usize, out: usize, outer: i32, axisSize: i32, inner: i32, nIdx: i32): void {
   const shift: usize = eb == 4 ? 2 : 0;
   const row = <usize>inner << shift;

@@ -4,7 +4,7 @@ export { binary } from './binary';
 export { unaryF32, unaryI32 } from './unary';
 export { reduce } from './reduce';
 export { matmul, matmulPackABytes, matmulPackBBytes } from './matmul';
-export { copy, gather, where, cast } from './copy';
+export { copy, transpose, gather, where, cast } from './copy';
 export { softmax, logSumExp, layerNorm, rmsNorm } from './softmax';
 
 /** First byte past the static data; the host's heap starts here. */

@@ -253,6 +253,11 @@ for (const build of builds) {
         { shape: [4, 33], xStrides: [1, 0], xOffset: 0, outStrides: [33, 1], outOffset: 0, outSize: 132, xs: gen(dtype, 4) },
         { shape: [5, 7], xStrides: [7, 1], xOffset: 0, outStrides: [10, 1], outOffset: 3, outSize: 50, xs: gen(dtype, 35) },
         { shape: [130], xStrides: [1], xOffset: 0, outStrides: [1], outOffset: 0, outSize: 130, xs: gen(dtype, 130) },
+        // 2-D and batched transposes (the blocked path), odd sizes, offsets
+        { shape: [37, 50], xStrides: [1, 37], xOffset: 0, outStrides: [50, 1], outOffset: 0, outSize: 1850, xs: gen(dtype, 1850) },
+        { shape: [16, 17], xStrides: [1, 16], xOffset: 5, outStrides: [17, 1], outOffset: 2, outSize: 274, xs: gen(dtype, 277) },
+        { shape: [3, 20, 33], xStrides: [660, 1, 20], xOffset: 0, outStrides: [660, 33, 1], outOffset: 0, outSize: 1980, xs: gen(dtype, 1980) },
+        { shape: [64, 9], xStrides: [1, 70], xOffset: 1, outStrides: [12, 1], outOffset: 0, outSize: 768, xs: gen(dtype, 640) },
       ];
       for (const c of cases) {
         const p = { dtype, shape: c.shape, xStrides: c.xStrides, xOffset: c.xOffset, outStrides: c.outStrides, outOffset: c.outOffset, size: prod(c.shape) };

@@ -31,6 +31,7 @@ interface Exports {
   matmulPackABytes(): number;
   matmulPackBBytes(): number;
   copy(eb: number, x: number, out: number, meta: number, rank: number): void;
+  transpose(x: number, out: number, rows: number, cols: number, ldx: number, ldo: number): void;
   gather(eb: number, x: number, idx: number, out: number, outer: number, axisSize: number, inner: number, nIdx: number): void;
   where(eb: number, c: number, a: number, b: number, out: number, meta: number, rank: number): void;
   cast(from: number, to: number, x: number, out: number, n: number): void;
@@ -148,7 +149,18 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
       const rank = writeMeta(c.shape, c.strides);
       if (!rank) { jsKernels.copy(view(x, p.dtype, size(x, p.dtype)), view(out, p.dtype, size(out, p.dtype)), p); return; }
       const eb = bytesPerElement(p.dtype);
-      ex.copy(eb, check(x) + p.xOffset * eb, check(out) + p.outOffset * eb, meta, rank);
+      const px = check(x) + p.xOffset * eb, po = check(out) + p.outOffset * eb;
+      if (eb === 4 && isTranspose(c.shape, c.strides[0], c.strides[1])) {
+        // [batch,] rows, cols with x contiguous down the rows: blocked 2-D transposes
+        const r = c.shape.length, rows = c.shape[r - 2], cols = c.shape[r - 1];
+        const batch = r === 3 ? c.shape[0] : 1;
+        for (let t = 0; t < batch; t++) {
+          const bx = r === 3 ? t * c.strides[0][0] * 4 : 0, bo = r === 3 ? t * c.strides[1][0] * 4 : 0;
+          ex.transpose(px + bx, po + bo, rows, cols, c.strides[0][r - 1], c.strides[1][r - 2]);
+        }
+        return;
+      }
+      ex.copy(eb, px, po, meta, rank);
     },
     gather(x, idx, out, p: GatherParams) {
       if (p.outer * p.nIdx * p.inner === 0) return;
@@ -217,6 +229,15 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
     sync: async () => {},
     dispose() { live = 0; },
   };
+}
+
+/** Last two axes swap memory order between x and out, and each 2-D slice is big enough
+ *  for the blocked kernel to pay off (a per-slice call from here). */
+function isTranspose(shape: number[], xs: number[], os: number[]): boolean {
+  const r = shape.length;
+  if (r !== 2 && r !== 3) return false;
+  if (xs[r - 2] !== 1 || os[r - 1] !== 1 || xs[r - 1] === 1 || os[r - 2] === 1) return false;
+  return shape[r - 2] >= 16 && shape[r - 2] * shape[r - 1] >= 256;
 }
 
 function dtypeOf(a: TypedArray): DType {
