@@ -51,19 +51,34 @@ function sumRowI32(x: usize, n: i32): i32 {
   return isMax ? v128.max<T>(a, b) : v128.min<T>(a, b);
 }
 
-/** max/min of a contiguous row; NaN propagates through f32x4.max/min. */
+@inline function pext<T>(isMax: bool, a: v128, b: v128): v128 {
+  // pmax/pmin are single instructions (f32x4.max/min are sequences); NaN is tracked apart
+  if (isFloat<T>()) return isMax ? f32x4.pmax(a, b) : f32x4.pmin(a, b);
+  return ext<T>(isMax, a, b);
+}
+@inline function nanMask<T>(v: v128): v128 {
+  return isFloat<T>() ? f32x4.ne(v, v) : i32x4.splat(0);
+}
+
+/** max/min of a contiguous row; a NaN anywhere makes the result NaN. */
 @inline function extRow<T>(isMax: bool, x: usize, n: i32): T {
   const init: T = isFloat<T>() ? <T>(isMax ? -Infinity : Infinity) : <T>(isMax ? i32.MIN_VALUE : i32.MAX_VALUE);
   let a0 = v128.splat<T>(init), a1 = a0, a2 = a0, a3 = a0;
+  let nan = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
-    a0 = ext<T>(isMax, a0, v128.load(p));
-    a1 = ext<T>(isMax, a1, v128.load(p, 16));
-    a2 = ext<T>(isMax, a2, v128.load(p, 32));
-    a3 = ext<T>(isMax, a3, v128.load(p, 48));
+    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    a0 = pext<T>(isMax, a0, v0); a1 = pext<T>(isMax, a1, v1);
+    a2 = pext<T>(isMax, a2, v2); a3 = pext<T>(isMax, a3, v3);
+    if (isFloat<T>()) nan = v128.or(nan, v128.or(v128.or(nanMask<T>(v0), nanMask<T>(v1)), v128.or(nanMask<T>(v2), nanMask<T>(v3))));
   }
-  for (; i + 4 <= n; i += 4) a0 = ext<T>(isMax, a0, v128.load(x + (<usize>i << 2)));
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    a0 = pext<T>(isMax, a0, v);
+    if (isFloat<T>()) nan = v128.or(nan, nanMask<T>(v));
+  }
+  if (isFloat<T>() && v128.any_true(nan)) return <T>NaN;
   for (; i < n; i++) a0 = ext<T>(isMax, a0, v128.splat<T>(load<T>(x + (<usize>i << 2))));
   const s = ext<T>(isMax, ext<T>(isMax, a0, a1), ext<T>(isMax, a2, a3));
   const h = ext<T>(isMax, s, i32x4.shuffle(s, s, 2, 3, 0, 1));
@@ -81,28 +96,38 @@ function sumRowI32(x: usize, n: i32): i32 {
   let bi = 0;
   let bv = load<T>(x);
   let i = 0;
-  if (n >= 8) {
-    // per-lane best value and index; ties keep the earlier index within a lane
-    let best = v128.load(x), idx = i32x4(0, 1, 2, 3);
-    let cur = idx;
-    const four = i32x4.splat(4);
-    for (i = 4; i + 4 <= n; i += 4) {
-      cur = i32x4.add(cur, four);
-      const v = v128.load(x + (<usize>i << 2));
-      const m = better<T>(isMax, v, best);
-      best = v128.bitselect(v, best, m);
-      idx = v128.bitselect(cur, idx, m);
+  if (n >= 16) {
+    // Two sets of per-lane (best, index) halve the compare/select dependency chain; ties
+    // keep the earlier index within a lane. NaNs are only flagged here and located after.
+    let best0 = v128.load(x), idx0 = i32x4(0, 1, 2, 3);
+    let best1 = v128.load(x, 16), idx1 = i32x4(4, 5, 6, 7);
+    let cur0 = idx0, cur1 = idx1;
+    let nan = v128.or(nanMask<T>(best0), nanMask<T>(best1));
+    const eight = i32x4.splat(8);
+    for (i = 8; i + 8 <= n; i += 8) {
+      cur0 = i32x4.add(cur0, eight); cur1 = i32x4.add(cur1, eight);
+      const p = x + (<usize>i << 2);
+      const v0 = v128.load(p), v1 = v128.load(p, 16);
+      const m0 = isMax ? v128.gt<T>(v0, best0) : v128.lt<T>(v0, best0);
+      const m1 = isMax ? v128.gt<T>(v1, best1) : v128.lt<T>(v1, best1);
+      best0 = v128.bitselect(v0, best0, m0); idx0 = v128.bitselect(cur0, idx0, m0);
+      best1 = v128.bitselect(v1, best1, m1); idx1 = v128.bitselect(cur1, idx1, m1);
+      if (isFloat<T>()) nan = v128.or(nan, v128.or(nanMask<T>(v0), nanMask<T>(v1)));
     }
+    if (isFloat<T>() && v128.any_true(nan)) {
+      for (let j = 0; j < i; j++) { const v = load<T>(x + (<usize>j << 2)); if (v != v) return j; }
+    }
+    // merge the two sets, then the four lanes: better value, or equal value with lower index
+    const take = isMax ? v128.gt<T>(best1, best0) : v128.lt<T>(best1, best0);
+    const tie = v128.and(v128.eq<T>(best1, best0), i32x4.lt_s(idx1, idx0));
+    const m = v128.or(take, tie);
+    const best = v128.bitselect(best1, best0, m), idx = v128.bitselect(idx1, idx0, m);
     bv = v128.extract_lane<T>(best, 0);
     bi = i32x4.extract_lane(idx, 0);
     for (let l = 1; l < 4; l++) {
-      best = i32x4.shuffle(best, best, 1, 2, 3, 0);
-      idx = i32x4.shuffle(idx, idx, 1, 2, 3, 0);
-      const v = v128.extract_lane<T>(best, 0), j = i32x4.extract_lane(idx, 0);
-      const take = isFloat<T>() && bv != bv ? (v != v && j < bi)
-        : isFloat<T>() && v != v ? true
-        : (isMax ? v > bv : v < bv) || (v == bv && j < bi);
-      if (take) { bv = v; bi = j; }
+      const v = l == 1 ? v128.extract_lane<T>(best, 1) : l == 2 ? v128.extract_lane<T>(best, 2) : v128.extract_lane<T>(best, 3);
+      const j = l == 1 ? i32x4.extract_lane(idx, 1) : l == 2 ? i32x4.extract_lane(idx, 2) : i32x4.extract_lane(idx, 3);
+      if ((isMax ? v > bv : v < bv) || (v == bv && j < bi)) { bv = v; bi = j; }
     }
   } else i = 1;
   if (isFloat<T>() && bv != bv) return bi;
