@@ -1,7 +1,8 @@
 // Four-lane f32 approximations of the transcendentals, shared by unary, softmax and
 // the activation kernels. Each uses range reduction plus a short polynomial (Cephes-style
 // coefficients, ~1 ulp on the reduced range) and patches IEEE special values with
-// selects, so NaN/Inf behave like Math.* on the float64 reference.
+// selects, so NaN/Inf behave like Math.* on the float64 reference. All are inlined: V8
+// treats every xmm register as caller-saved, so a call per vector costs more than the math.
 
 @inline export function fsplat(x: f32): v128 { return f32x4.splat(x); }
 @inline export function isplat(x: i32): v128 { return i32x4.splat(x); }
@@ -15,7 +16,7 @@
 // and the reference results must not depend on which engine ran them.
 @inline function madd(a: v128, b: v128, c: v128): v128 { return f32x4.add(f32x4.mul(a, b), c); }
 
-export function vexp(x0: v128): v128 {
+@inline export function vexp(x0: v128): v128 {
   // Clamp so 2^n stays representable in two halves: below -104 the result rounds to 0,
   // above 89 to Inf. pmax/pmin are single instructions and keep a NaN x (first operand).
   const x = f32x4.pmin(f32x4.pmax(x0, fsplat(-104.0)), fsplat(89.0));
@@ -33,7 +34,11 @@ export function vexp(x0: v128): v128 {
   p = madd(p, r, fsplat(1.6666665459e-1));
   p = madd(p, r, fsplat(5.0000001201e-1));
   p = f32x4.add(madd(p, z, r), fsplat(1.0));
-  // 2^n applied in two halves so that both subnormal results and 2^128 come out right
+  // Usually 2^n is a normal float and goes straight into the exponent field; near the
+  // ends of the range it is applied in two halves so subnormal results and 2^128 come out right.
+  if (i32x4.all_true(i32x4.lt_u(i32x4.add(ni, isplat(126)), isplat(253)))) {
+    return f32x4.mul(p, i32x4.shl(i32x4.add(ni, isplat(127)), 23));
+  }
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const s1 = i32x4.shl(i32x4.add(n1, isplat(127)), 23);
@@ -43,7 +48,7 @@ export function vexp(x0: v128): v128 {
 
 /** exp for x <= 0 (softmax's x - max): no overflow side, and results below the normal
  *  range flush to 0, which lets 2^n come straight from the rounding constant's bits. */
-export function vexpNonPos(x: v128): v128 {
+@inline export function vexpNonPos(x: v128): v128 {
   // 1.5·2^23 + 127: after rounding, t's low mantissa bits hold n + 127, the biased exponent
   const t = madd(x, fsplat(1.44269504088896341), fsplat(12583039.0));
   const n = f32x4.sub(t, fsplat(12583039.0));
@@ -60,7 +65,7 @@ export function vexpNonPos(x: v128): v128 {
   return v128.andnot(e, f32x4.lt(x, fsplat(-87.33654)));
 }
 
-export function vlog(x: v128): v128 {
+@inline export function vlog(x: v128): v128 {
   // Subnormals are scaled into the normal range first so the exponent field is usable.
   const sub = f32x4.lt(x, fsplat(1.17549435e-38));
   const xs = v128.bitselect(f32x4.mul(x, fsplat(8388608.0)), x, sub);
@@ -90,7 +95,7 @@ export function vlog(x: v128): v128 {
   return v128.bitselect(x, r, v128.or(f32x4.eq(x, fsplat(Infinity)), f32x4.ne(x, x)));
 }
 
-export function vtanh(x: v128): v128 {
+@inline export function vtanh(x: v128): v128 {
   const ax = f32x4.abs(x);
   const z = f32x4.mul(x, x);
   // odd polynomial near 0 avoids the cancellation in 1 - 2/(e^2x + 1)
@@ -105,14 +110,14 @@ export function vtanh(x: v128): v128 {
   return v128.bitselect(ps, pl, f32x4.lt(ax, fsplat(0.625)));
 }
 
-export function vsigmoid(x: v128): v128 {
+@inline export function vsigmoid(x: v128): v128 {
   const e = vexp(f32x4.neg(f32x4.abs(x)));
   const r = f32x4.div(fsplat(1.0), f32x4.add(fsplat(1.0), e));
   return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, fsplat(0.0)));
 }
 
 /** tanh-approximation gelu written as x·sigmoid(2u): 1 + tanh(u) would cancel for x << 0. */
-export function vgelu(x: v128): v128 {
+@inline export function vgelu(x: v128): v128 {
   const x3 = f32x4.mul(f32x4.mul(x, x), x);
   const u = f32x4.mul(madd(x3, fsplat(0.044715), x), fsplat(-1.5957691216057308)); // -2·sqrt(2/π)
   return f32x4.div(x, f32x4.add(fsplat(1.0), vexp(u)));
