@@ -74,6 +74,7 @@ if (!existsSync(join(ROOT, suitesRel(args)))) console.log(`warning: ${suitesRel(
 
 const rows = [];
 const startFailures = []; // runtime/backend pairs that produced no result
+const stderrLines = new Map(); // runtime -> lines written to stderr (Dawn prints WebGPU validation errors there)
 const t00 = Date.now();
 for (const name of runtimes) {
   const rt = RUNTIMES[name];
@@ -86,7 +87,10 @@ for (const name of runtimes) {
     env: { ...env, EDGEGRAD_RUNTIME_TIMEOUT_MS: String(RUNTIME_TIMEOUT_MS) },
     timeoutMs: rt.timeoutMs,
     prefix: '',
-    onLine: (line, isErr) => (isErr ? process.stderr : process.stdout).write(`${isErr ? `[${name} stderr] ` : ''}${line}\n`),
+    onLine: (line, isErr) => {
+      if (isErr && line.trim()) stderrLines.set(name, (stderrLines.get(name) || 0) + 1);
+      (isErr ? process.stderr : process.stdout).write(`${isErr ? `[${name} stderr] ` : ''}${line}\n`);
+    },
   });
   const got = new Map();
   for (const row of r.rows) {
@@ -128,6 +132,9 @@ if (failures.length) {
     const msg = lines.slice(0, 16).join('\n      ') + (lines.length > 16 ? `\n      ... (${lines.length - 16} more lines)` : '');
     console.log(`  ${f.where}  ${f.suite} > ${f.test}\n      ${msg}`);
   }
+}
+if (stderrLines.size) {
+  console.log(`\nnote: stderr output (not counted as failures; look for WebGPU validation errors): ${[...stderrLines].map(([k, n]) => `${k} ${n} line(s)`).join(', ')}`);
 }
 if (startFailures.length) {
   console.log(`\nnote: ${startFailures.join(', ')} produced no result; counted as failures (${ci ? 'CI=true' : 'also outside CI'}: a runtime that cannot start is never skipped).`);

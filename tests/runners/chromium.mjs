@@ -95,12 +95,13 @@ try {
     const page = await browser.newPage();
     let crashed = null;
     const pageErrors = [];
+    let consoleIssues = 0;
     try {
       await page.exposeFunction('__egLog', (line) => console.log(line));
       if (process.env.EG_SEED !== undefined) await page.evaluateOnNewDocument((seed) => { globalThis.EG_SEED = seed; }, Number(process.env.EG_SEED));
       page.on('console', (m) => {
         const t = m.type();
-        if (t === 'error' || t === 'warn' || t === 'warning' || t === 'assert') console.log(`  [page console.${t}] ${m.text()}`);
+        if (t === 'error' || t === 'warn' || t === 'warning' || t === 'assert') { consoleIssues++; console.log(`  [page console.${t}] ${m.text()}`); }
       });
       page.on('pageerror', (e) => { const s = errorText(e); pageErrors.push(s); console.log(`  [page error] ${s}`); });
       page.on('requestfailed', (r) => console.log(`  [page request failed] ${r.url()} ${r.failure()?.errorText || ''}`));
@@ -123,6 +124,8 @@ try {
         new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`timed out after ${Math.round(left / 1000)} s`)), left); }),
       ]).finally(() => clearTimeout(timer));
       row = rows[0];
+      // WebGPU validation errors surface only as console warnings: make them visible in the table.
+      if (consoleIssues) row.info = `${row.info ? `${row.info}; ` : ''}${consoleIssues} console warning(s)/error(s)`;
     } catch (e) {
       row = rowFail(backend, errorText(e), { ms: Math.round(now() - t0) });
     } finally {
