@@ -42,13 +42,20 @@ function rowMax(x: usize, n: i32): f32 {
 @inline function expSum(x: usize, out: usize, n: i32, mx: f32, storeTerms: bool): f64 {
   const mv = fsplat(mx);
   let s0 = fsplat(0), s1 = s0;
+  let total: f64 = 0;
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const p = <usize>i << 2;
-    const e0 = vexpNonPos(f32x4.sub(v128.load(x + p), mv));
-    const e1 = vexpNonPos(f32x4.sub(v128.load(x + p, 16), mv));
-    if (storeTerms) { v128.store(out + p, e0); v128.store(out + p, e1, 16); }
-    s0 = f32x4.add(s0, e0); s1 = f32x4.add(s1, e1);
+  while (i + 8 <= n) {
+    // f32 lanes within 256-element blocks, f64 across them: long rows keep ~1e-7 sums
+    const end = min(n & ~7, i + 256);
+    for (; i < end; i += 8) {
+      const p = <usize>i << 2;
+      const e0 = vexpNonPos(f32x4.sub(v128.load(x + p), mv));
+      const e1 = vexpNonPos(f32x4.sub(v128.load(x + p, 16), mv));
+      if (storeTerms) { v128.store(out + p, e0); v128.store(out + p, e1, 16); }
+      s0 = f32x4.add(s0, e0); s1 = f32x4.add(s1, e1);
+    }
+    total += hsum(f32x4.add(s0, s1));
+    s0 = fsplat(0); s1 = s0;
   }
   for (; i + 4 <= n; i += 4) {
     const p = <usize>i << 2;
@@ -56,7 +63,7 @@ function rowMax(x: usize, n: i32): f32 {
     if (storeTerms) v128.store(out + p, e0);
     s0 = f32x4.add(s0, e0);
   }
-  let s = hsum(f32x4.add(s0, s1));
+  let s = total + hsum(s0);
   if (i < n) {
     const rest = <usize>(n - i) << 2;
     // padding lanes hold -Inf so they contribute exp(-Inf) = 0
