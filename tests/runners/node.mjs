@@ -122,7 +122,8 @@ async function runUnit() {
     const rel = `tests/unit/${f}`;
     const r = await runChild(process.execPath, [rel], { prefix: `  [${f}] `, timeoutMs: Number(process.env.EDGEGRAD_UNIT_TIMEOUT_MS) || 5 * 60e3 });
     const text = r.tail.join('\n').replace(/\x1b\[[0-9;]*m/g, '');
-    const total = /Total:\s+(\d+)/.exec(text), passed = /Passed:\s+(\d+)/.exec(text), skipped = /Skipped:\s+(\d+)/.exec(text);
+    const last = (re) => [...text.matchAll(re)].pop(); // uvu's summary is the last one printed
+    const total = last(/Total:\s+(\d+)/g), passed = last(/Passed:\s+(\d+)/g), skipped = last(/Skipped:\s+(\d+)/g);
     if (total && passed) {
       const t = +total[1], p = +passed[1], sk = skipped ? +skipped[1] : 0;
       row.passed += p;
