@@ -73,7 +73,6 @@ for (const f of ['edgegrad.node.js', 'edgegrad.deno.js', 'edgegrad.workerd.js', 
 if (!existsSync(join(ROOT, suitesRel(args)))) console.log(`warning: ${suitesRel(args)} is missing`);
 
 const rows = [];
-const startFailures = []; // runtime/backend pairs that produced no result
 const stderrLines = new Map(); // runtime -> lines written to stderr (Dawn prints WebGPU validation errors there)
 const t00 = Date.now();
 for (const name of runtimes) {
@@ -103,7 +102,6 @@ for (const name of runtimes) {
   for (const b of expected) {
     if (got.has(b)) { rows.push(got.get(b)); continue; }
     const message = `${name} runner produced no result for ${b}: it ${how}\n${r.tail.slice(-12).join('\n')}`.trim();
-    startFailures.push(`${name}/${b}`);
     rows.push({ runtime: name, backend: b, passed: 0, failed: 1, ms: Date.now() - t0, info: 'did not run', failures: [{ suite: '(harness)', test: 'start', message }] });
   }
   const clean = r.code === 0 && !r.timedOut && !r.spawnError;
@@ -136,8 +134,11 @@ if (failures.length) {
 if (stderrLines.size) {
   console.log(`\nnote: stderr output (not counted as failures; look for WebGPU validation errors): ${[...stderrLines].map(([k, n]) => `${k} ${n} line(s)`).join(', ')}`);
 }
-if (startFailures.length) {
-  console.log(`\nnote: ${startFailures.join(', ')} produced no result; counted as failures (${ci ? 'CI=true' : 'also outside CI'}: a runtime that cannot start is never skipped).`);
+// Rows that never got to run a test: the runtime or backend could not start (no result, no
+// browser, init picked another backend, ...). Counted as failures, in CI or not.
+const notRun = rows.filter((r) => r.backend !== 'unit' && r.passed === 0 && r.failures.length && r.failures.every((f) => f.suite === '(harness)'));
+if (notRun.length) {
+  console.log(`\nnote: ${notRun.map((r) => `${r.runtime}/${r.backend}`).join(', ')} could not start; counted as failures (${ci ? 'CI=true' : 'outside CI too'}: a runtime that cannot start is never skipped).`);
 }
 const passed = rows.reduce((n, r) => n + r.passed, 0);
 const failed = rows.reduce((n, r) => n + r.failed, 0);
