@@ -138,7 +138,7 @@ if (stderrLines.size) {
 // browser, init picked another backend, ...). Counted as failures, in CI or not.
 const notRun = rows.filter((r) => r.backend !== 'unit' && r.passed === 0 && r.failures.length && r.failures.every((f) => f.suite === '(harness)'));
 if (notRun.length) {
-  console.log(`\nnote: ${notRun.map((r) => `${r.runtime}/${r.backend}`).join(', ')} could not start; counted as failures (${ci ? 'CI=true' : 'outside CI too'}: a runtime that cannot start is never skipped).`);
+  console.log(`\nnote: ${notRun.map((r) => `${r.runtime}/${r.backend}`).join(', ')} could not start or produced no result; counted as failures (${ci ? 'CI=true' : 'outside CI too'}: a runtime that cannot start is never skipped).`);
 }
 const passed = rows.reduce((n, r) => n + r.passed, 0);
 const failed = rows.reduce((n, r) => n + r.failed, 0);
