@@ -115,7 +115,9 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
   const kernels: Kernels<WasmHandle> = {
     binary(a, b, out, p: BinaryParams) {
       if (p.size === 0) return;
-      const c = collapse(p.outShape, [p.aStrides, p.bStrides]);
+      // the usual same-shape case skips the general shape analysis
+      const flat = isContiguous(p.outShape, p.aStrides) && isContiguous(p.outShape, p.bStrides);
+      const c = flat ? { shape: [p.size], strides: [[1], [1]] } : collapse(p.outShape, [p.aStrides, p.bStrides]);
       const rank = writeMeta(c.shape, c.strides);
       if (!rank) {
         jsKernels.binary(view(a, p.dtype, size(a, p.dtype)), view(b, p.dtype, size(b, p.dtype)), view(out, outDtypeOfBinary(p), p.size), p);
@@ -229,6 +231,15 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
     sync: async () => {},
     dispose() { live = 0; },
   };
+}
+
+function isContiguous(shape: number[], strides: number[]): boolean {
+  let s = 1;
+  for (let ax = shape.length - 1; ax >= 0; ax--) {
+    if (shape[ax] !== 1 && strides[ax] !== s) return false;
+    s *= shape[ax];
+  }
+  return true;
 }
 
 /** Last two axes swap memory order between x and out, and each 2-D slice is big enough
