@@ -7,8 +7,10 @@
 import { fma } from './vmath';
 
 // 5x8: 10 accumulators + 2 B vectors + the A broadcast + a product temporary fit the 15
-// xmm registers V8 allocates on x64; 6x8 measured slower without FMA (it spills).
-const MR = 5, NR = 8;
+// xmm registers V8 allocates on x64; 6x8 measured slower without FMA (it spills). With
+// relaxed FMA there is no temporary, and 6x8 is the faster one.
+const MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+const NR = 8;
 const KC = 256, MC = 120, NC = 2048;
 
 /** Bytes of the two pack buffers the host must pass to matmul. */
@@ -81,7 +83,7 @@ function packPanel(dst: usize, src: usize, ls: i32, ds: i32, W: i32, w: i32, kc:
 function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool, mr: i32, nr: i32): void {
   const zero = f32x4.splat(0);
   let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
-  let c30 = zero, c31 = zero, c40 = zero, c41 = zero;
+  let c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
   let b0: v128, b1: v128, a: v128;
   let p = 0;
   // two depth steps per trip: halves the loop overhead next to the vector ops
@@ -97,18 +99,27 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
     c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
     a = v128.load32_splat(pa, 16);
     c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
-    b0 = v128.load(pb, 32); b1 = v128.load(pb, 48);
-    a = v128.load32_splat(pa, 20);
+    if (MR > 5) {
+      a = v128.load32_splat(pa, 20);
+      c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
+    }
+    pa += MR * 4; pb += NR * 4;
+    b0 = v128.load(pb); b1 = v128.load(pb, 16);
+    a = v128.load32_splat(pa);
     c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
-    a = v128.load32_splat(pa, 24);
+    a = v128.load32_splat(pa, 4);
     c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
-    a = v128.load32_splat(pa, 28);
+    a = v128.load32_splat(pa, 8);
     c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
-    a = v128.load32_splat(pa, 32);
+    a = v128.load32_splat(pa, 12);
     c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
-    a = v128.load32_splat(pa, 36);
+    a = v128.load32_splat(pa, 16);
     c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
-    pa += 2 * MR * 4; pb += 2 * NR * 4;
+    if (MR > 5) {
+      a = v128.load32_splat(pa, 20);
+      c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
+    }
+    pa += MR * 4; pb += NR * 4;
   }
   if (p < kc) {
     b0 = v128.load(pb); b1 = v128.load(pb, 16);
@@ -122,6 +133,11 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
     c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
     a = v128.load32_splat(pa, 16);
     c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
+    if (MR > 5) {
+      a = v128.load32_splat(pa, 20);
+      c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
+    }
+    pa += MR * 4; pb += NR * 4;
   }
   if (mr == MR && nr == NR) {
     if (accumulate) {
@@ -130,12 +146,14 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
       c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
       c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
       c40 = f32x4.add(c40, v128.load(c + 4 * ldc)); c41 = f32x4.add(c41, v128.load(c + 4 * ldc, 16));
+      if (MR > 5) { c50 = f32x4.add(c50, v128.load(c + 5 * ldc)); c51 = f32x4.add(c51, v128.load(c + 5 * ldc, 16)); }
     }
     v128.store(c, c00); v128.store(c, c01, 16);
     v128.store(c + 1 * ldc, c10); v128.store(c + 1 * ldc, c11, 16);
     v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
     v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
     v128.store(c + 4 * ldc, c40); v128.store(c + 4 * ldc, c41, 16);
+    if (MR > 5) { v128.store(c + 5 * ldc, c50); v128.store(c + 5 * ldc, c51, 16); }
     return;
   }
   v128.store(TILE, c00, 0); v128.store(TILE, c01, 16);
@@ -143,6 +161,7 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
   v128.store(TILE, c20, 64); v128.store(TILE, c21, 80);
   v128.store(TILE, c30, 96); v128.store(TILE, c31, 112);
   v128.store(TILE, c40, 128); v128.store(TILE, c41, 144);
+  if (MR > 5) { v128.store(TILE, c50, 160); v128.store(TILE, c51, 176); }
   for (let i = 0; i < mr; i++) {
     const row = c + <usize>i * ldc, t = TILE + <usize>(i * NR * 4);
     for (let j = 0; j < nr; j++) {
