@@ -10,8 +10,8 @@
 //   5. webgpu run: edgegrad webgpu on Dawn; without a GPU that is software Vulkan: small, not judged
 // Every time is op + readback into a JS typed array (median), plus an op-only figure (the op k
 // times without readback, one readback at the end, divided by k). Writes bench/results.json.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, renameSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, renameSync, mkdtempSync, rmSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -57,23 +57,39 @@ function runChild(name, args, { env = {}, timeoutMs = 600_000, quiet = false } =
 }
 const readJson = (f) => { try { return JSON.parse(readFileSync(f, 'utf8')); } catch { return null; } };
 
+// Every process measures the same build: dist/ is copied once (others may rebuild it meanwhile).
+// The copy sits inside the repository so the bundle's bare imports (the 'webgpu' package) resolve.
+const snapDir = join(root, 'build', `bench-dist-${process.pid}`);
+const DIST_FILES = ['edgegrad.node.js', 'edgegrad.wasm', 'edgegrad.relaxed.wasm'];
+let snapshot = null;
+if (!stub && existsSync(join(root, 'dist/edgegrad.node.js'))) {
+  mkdirSync(snapDir, { recursive: true });
+  for (const f of DIST_FILES) if (existsSync(join(root, 'dist', f))) copyFileSync(join(root, 'dist', f), join(snapDir, f));
+  snapshot = join(snapDir, 'edgegrad.node.js');
+  process.env.EG_BENCH_DIST = snapshot; // inherited by every worker
+}
+process.on('exit', () => rmSync(snapDir, { recursive: true, force: true }));
+
 // ---------------------------------------------------------------- machine + sizes
+function gitHead() {
+  try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return null; }
+}
 const cpus = os.cpus();
 const machine = {
   cpu: cpus[0]?.model?.trim() ?? 'unknown', cores: cpus.length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
   platform: `${os.platform()} ${os.release()} ${os.arch()}`, node: process.version, v8: process.versions.v8,
-  date: new Date().toISOString(), loadAvgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
+  date: new Date().toISOString(), gitHead: gitHead(), loadAvgAtStart: os.loadavg().map((x) => +x.toFixed(2)),
 };
 
 function sizes() {
-  const files = ['edgegrad.node.js', 'edgegrad.wasm', 'edgegrad.relaxed.wasm'];
   const out = {};
-  for (const f of files) {
-    const p = join(root, 'dist', f);
+  for (const f of DIST_FILES) {
+    const p = join(snapshot ? snapDir : join(root, 'dist'), f);
     if (!existsSync(p)) { out[f] = null; continue; }
     const buf = readFileSync(p);
     out[f] = { bytes: buf.length, gzipBytes: gzipSync(buf, { level: 9 }).length };
   }
+  out.built = snapshot ? statSync(join(root, 'dist/edgegrad.node.js')).mtime.toISOString() : null;
   const core = (out['edgegrad.node.js']?.bytes ?? 0) + (out['edgegrad.wasm']?.bytes ?? 0);
   out.core = { what: 'dist/edgegrad.node.js + dist/edgegrad.wasm', bytes: core, limitBytes: 2 * 2 ** 20, ok: core > 0 && core < 2 * 2 ** 20 };
   return out;

@@ -4,7 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const keepAlive = {};
 
-export const distFile = fileURLToPath(new URL('../../dist/edgegrad.node.js', import.meta.url));
+// bench/run.mjs points EG_BENCH_DIST at its snapshot of dist/ so all its processes load one build.
+export const distFile = process.env.EG_BENCH_DIST || fileURLToPath(new URL('../../dist/edgegrad.node.js', import.meta.url));
 
 /** Load edgegrad: the built bundle, or with stub=true a plain-JS stand-in (harness testing only). */
 export async function loadEdgegrad({ stub = false } = {}) {
