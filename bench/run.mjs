@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--cases id,id] [--budget s]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -263,8 +263,8 @@ const results = {
   totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
   loadAvgAtEnd: os.loadavg().map((x) => +x.toFixed(2)),
 };
-const outFile = join(root, 'bench/results.json');
+const outFile = opt('--out') ? join(process.cwd(), opt('--out')) : join(root, 'bench/results.json');
 writeFileSync(outFile + '.tmp', JSON.stringify(results, null, 1) + '\n');
 renameSync(outFile + '.tmp', outFile);
 rmSync(tmp, { recursive: true, force: true });
-log(`\nwrote bench/results.json (${results.totalSeconds} s in all)`);
+log(`\nwrote ${outFile} (${results.totalSeconds} s in all)`);
