@@ -118,6 +118,15 @@ for (const build of builds) {
     assert.is(h2.ptr % 16, 0, '16-byte aligned');
     be.free(h2); be.free(keep);
     assert.is(be.bytesInUse(), before);
+    // a block freed at the top of the heap goes back to the bump region and must come back zeroed
+    const t1 = be.alloc('float32', 64);
+    be.write(t1, floats(64));
+    const tptr = t1.ptr;
+    be.free(t1);
+    const t2 = be.alloc('uint8', 100); // different size class, same address
+    assert.is(t2.ptr, tptr);
+    assert.ok(be.view(t2, 'uint8', 100).every((v) => v === 0), 'bump region re-zeroed');
+    be.free(t2);
     const u = be.alloc('uint8', 7);
     assert.is(u.ptr % 16, 0);
     be.free(u);

@@ -12,10 +12,12 @@ export function sizeClass(bytes: number): number {
 
 export class Heap {
   private top: number;
+  /** Highest address ever handed out: memory above it has never been written. */
+  private highWater: number;
   private readonly lists = new Map<number, number[]>();
 
   constructor(readonly memory: WebAssembly.Memory, base: number) {
-    this.top = (base + 15) & ~15;
+    this.top = this.highWater = (base + 15) & ~15;
   }
 
   /** Address of a zero-filled block of at least `bytes` bytes. */
@@ -26,20 +28,18 @@ export class Heap {
       new Uint8Array(this.memory.buffer, reuse, cls).fill(0);
       return reuse;
     }
-    const ptr = this.top;
-    this.reserve(ptr + cls);
-    this.top = ptr + cls; // memory past the old top was never handed out, so it is still zero
+    const ptr = this.top, end = ptr + cls;
+    this.reserve(end);
+    // blocks given back at the top left dirty memory below the high-water mark
+    if (ptr < this.highWater) new Uint8Array(this.memory.buffer, ptr, Math.min(end, this.highWater) - ptr).fill(0);
+    this.top = end;
+    this.highWater = Math.max(this.highWater, end);
     return ptr;
   }
 
   release(ptr: number, bytes: number): void {
     const cls = sizeClass(bytes);
-    if (ptr + cls === this.top) {
-      // give the block back to the bump region, which must stay zero
-      new Uint8Array(this.memory.buffer, ptr, cls).fill(0);
-      this.top = ptr;
-      return;
-    }
+    if (ptr + cls === this.top) { this.top = ptr; return; } // back to the bump region
     let list = this.lists.get(cls);
     if (!list) this.lists.set(cls, (list = []));
     list.push(ptr);
