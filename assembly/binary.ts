@@ -106,6 +106,14 @@ const SPLAT_B: usize = memory.data(CHUNK * 4, 16);
 @inline function rowOp<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   const outShift: usize = op >= CMP ? 0 : 2;
   if (sa == 1 && sb == 1) { span<T>(op, a, b, out, n); return; }
+  // x ** 2 with a broadcast exponent is common enough to skip the per-lane pow calls;
+  // the f32 product is what the float64 reference rounds to as well
+  if (isFloat<T>() && op == 4 && sa == 1 && sb == 0 && load<f32>(b) == 2.0) {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) { const v = v128.load(a + (<usize>i << 2)); v128.store(out + (<usize>i << 2), f32x4.mul(v, v)); }
+    for (; i < n; i++) { const v = load<f32>(a + (<usize>i << 2)); store<f32>(out + (<usize>i << 2), v * v); }
+    return;
+  }
   if ((sa == 0 || sa == 1) && (sb == 0 || sb == 1)) {
     if (sa == 0) { fillSplat<T>(SPLAT_A, a); a = SPLAT_A; }
     if (sb == 0) { fillSplat<T>(SPLAT_B, b); b = SPLAT_B; }

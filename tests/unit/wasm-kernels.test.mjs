@@ -152,6 +152,12 @@ for (const build of builds) {
         const { got, want } = both(be, 'binary', [a, b], outD, p.size, p);
         compare(`${op} ${JSON.stringify([sa, sb])}`, got, want, op === 'pow' ? TOL.transcendental : TOL.elementwise);
       }
+      if (op === 'pow') { // squared by a broadcast exponent (a fast path), incl. NaN/Inf/-0
+        const a = floats(37, { specials: true }), b = new Float32Array([2]);
+        const p = { op, dtype: 'float32', outShape: [37], aStrides: [1], bStrides: [0], aOffset: 0, bOffset: 0, size: 37 };
+        const { got, want } = both(be, 'binary', [a, b], 'float32', 37, p);
+        compare('pow x**2', got, want, TOL.exact);
+      }
       // a transposed operand (inner stride != 0, 1) and element offsets
       const m = 9, n = 13;
       const a = floats(m * n + 3), b = floats(n * m + 5);
