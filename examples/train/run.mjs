@@ -37,10 +37,12 @@ const wantBackends = list(args.backend) ?? ['js', 'wasm', 'webgpu'];
 const quiet = !!args.quiet;
 const epochsOverride = args.epochs ? Number(args.epochs) : null;
 
+// Dawn's GPU object is held here for the whole run: when it is garbage-collected while the
+// backend still uses its device, Dawn aborts (std::system_error) or the process dies silently.
+let gpu;
 async function initBackend(name) {
   try {
-    let gpu;
-    if (name === 'webgpu') {
+    if (name === 'webgpu' && !gpu) {
       const { create } = await import('webgpu');
       gpu = create([]);
     }
