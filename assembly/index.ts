@@ -6,6 +6,7 @@ export { reduce } from './reduce';
 export { matmul, matmulPackABytes, matmulPackBBytes } from './matmul';
 export { copy, transpose, gather, where, cast } from './copy';
 export { softmax, logSumExp, layerNorm, rmsNorm } from './softmax';
+export { optimStep } from './optim';
 
 /** First byte past the static data; the host's heap starts here. */
 export function heapBase(): usize { return __heap_base; }

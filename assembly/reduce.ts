@@ -6,17 +6,13 @@
 
 const SUM = 0, MEAN = 1, MAX = 2, MIN = 3, ARGMAX = 4;
 
-@inline function hsumF64(v: v128): f64 {
-  return (<f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1)) +
-    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
-}
-
-/** f32 sum of a contiguous row: f32 lanes within 4096-element blocks, f64 across blocks. */
+/** f32 sum of a contiguous row: f32 lanes over 64-element blocks, then f64 lanes, so
+ *  cancelling sums stay close to the float64 reference. */
 function sumRowF32(x: usize, n: i32): f64 {
-  let total: f64 = 0;
+  let d0 = f64x2.splat(0), d1 = d0;
   let i = 0;
   while (i + 16 <= n) {
-    const end = min(n & ~15, i + 4096);
+    const end = min(n & ~15, i + 64);
     let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
     for (; i < end; i += 16) {
       const p = x + (<usize>i << 2);
@@ -25,8 +21,12 @@ function sumRowF32(x: usize, n: i32): f64 {
       a2 = f32x4.add(a2, v128.load(p, 32));
       a3 = f32x4.add(a3, v128.load(p, 48));
     }
-    total += hsumF64(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+    const t = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+    d0 = f64x2.add(d0, f64x2.promote_low_f32x4(t));
+    d1 = f64x2.add(d1, f64x2.promote_low_f32x4(i32x4.shuffle(t, t, 2, 3, 0, 1)));
   }
+  const d = f64x2.add(d0, d1);
+  let total = f64x2.extract_lane(d, 0) + f64x2.extract_lane(d, 1);
   for (; i < n; i++) total += <f64>load<f32>(x + (<usize>i << 2));
   return total;
 }
@@ -139,6 +139,23 @@ function sumRowI32(x: usize, n: i32): i32 {
   return bi;
 }
 
+// f64 partial sums of a 16-wide strip: float sums flush their f32 lanes here every 64 rows.
+const F64ACC: usize = memory.data(128, 16);
+
+@inline function flush(slot: i32, v: v128): void {
+  const q = F64ACC + (<usize>slot << 5);
+  v128.store(q, f64x2.add(v128.load(q), f64x2.promote_low_f32x4(v)));
+  v128.store(q, f64x2.add(v128.load(q, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+}
+
+/** The flushed f64 sums of slot, divided by `div`, rounded to f32 lanes. */
+@inline function drain(slot: i32, div: f64): v128 {
+  const q = F64ACC + (<usize>slot << 5), d = f64x2.splat(div);
+  const lo = f32x4.demote_f64x2_zero(f64x2.div(v128.load(q), d));
+  const hi = f32x4.demote_f64x2_zero(f64x2.div(v128.load(q, 16), d));
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+}
+
 /** Column strips: out[j] over rows of stride `ld` elements, 16 then 4 then 1 wide. */
 @inline function colsT<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
   const isArg = op >= ARGMAX;
@@ -155,7 +172,13 @@ function sumRowI32(x: usize, n: i32): i32 {
     let acc1 = wide ? v128.load(p, 16) : acc, acc2 = wide ? v128.load(p, 32) : acc, acc3 = wide ? v128.load(p, 48) : acc;
     let idx1 = idx, idx2 = idx, idx3 = idx;
     const one = i32x4.splat(1);
+    const fsum = isFloat<T>() && (op == SUM || op == MEAN);
+    if (fsum) memory.fill(F64ACC, 0, 128);
     for (let r = 1; r < size; r++) {
+      if (fsum && (r & 63) == 0) {
+        flush(0, acc); acc = f32x4.splat(0);
+        if (wide) { flush(1, acc1); flush(2, acc2); flush(3, acc3); acc1 = acc; acc2 = acc; acc3 = acc; }
+      }
       p += ld;
       if (isArg) cur = i32x4.add(cur, one);
       const v = v128.load(p);
@@ -173,9 +196,10 @@ function sumRowI32(x: usize, n: i32): i32 {
         }
       }
     }
-    if (op == MEAN) {
-      const d = f32x4.splat(<f32>size);
-      acc = f32x4.div(acc, d); acc1 = f32x4.div(acc1, d); acc2 = f32x4.div(acc2, d); acc3 = f32x4.div(acc3, d);
+    if (fsum) {
+      const div: f64 = op == MEAN ? <f64>size : 1.0;
+      flush(0, acc); acc = drain(0, div);
+      if (wide) { flush(1, acc1); flush(2, acc2); flush(3, acc3); acc1 = drain(1, div); acc2 = drain(2, div); acc3 = drain(3, div); }
     }
     const q = out + (<usize>j << outShift);
     v128.store(q, isArg ? idx : acc);
@@ -189,15 +213,16 @@ function sumRowI32(x: usize, n: i32): i32 {
   for (; j < inner; j++) {
     const p = x + (<usize>j << 2);
     let acc = load<T>(p);
+    let total: f64 = <f64>acc;
     let bi = 0;
     for (let r = 1; r < size; r++) {
       const v = load<T>(p + <usize>r * ld);
-      if (op == SUM || op == MEAN) acc += v;
+      if (op == SUM || op == MEAN) { if (isFloat<T>()) total += <f64>v; else acc += v; }
       else if (!isArg) acc = isMax ? max<T>(acc, v) : min<T>(acc, v);
       else if (isFloat<T>() && v != v) { if (acc == acc) { acc = v; bi = r; } }
       else if (isMax ? v > acc : v < acc) { acc = v; bi = r; }
     }
-    if (op == MEAN) acc = <T>(<f32>acc / <f32>size);
+    if (isFloat<T>() && (op == SUM || op == MEAN)) acc = <T>(op == MEAN ? total / <f64>size : total);
     if (isArg) store<i32>(out + (<usize>j << 2), bi);
     else store<T>(out + (<usize>j << 2), acc);
   }

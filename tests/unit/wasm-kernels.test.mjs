@@ -211,7 +211,7 @@ for (const build of builds) {
   });
 
   T('reduce float32 and int32, inner 1 and strided', () => {
-    const shapes = [[1, 1, 1], [1, 7, 1], [3, 33, 1], [2, 130, 1], [1, 5000, 1], [2, 7, 3], [3, 33, 17], [1, 130, 40], [2, 1, 5], [2, 9, 64]];
+    const shapes = [[1, 1, 1], [1, 7, 1], [3, 33, 1], [2, 130, 1], [1, 5000, 1], [2, 7, 3], [3, 33, 17], [1, 130, 40], [2, 1, 5], [2, 9, 64], [1, 20000, 1], [1, 3000, 21]];
     for (const op of ['sum', 'mean', 'max', 'min', 'argmax', 'argmin']) {
       for (const [outer, size, inner] of shapes) {
         for (const dtype of ['float32', 'int32']) {
@@ -333,6 +333,28 @@ for (const build of builds) {
     }
     const r = both(be, 'logSumExp', [x], 'float32', 3, { rows: 3, cols: 3 });
     compare('logSumExp specials', r.got, r.want, TOL.reduce);
+  });
+
+  T('optimStep (fused, in place) for every kind, matching the reference', () => {
+    const base = { lr: 0.01, wd: 0, decoupled: false, b1: 0.9, b2: 0.999, eps: 1e-8, momentum: 0, dampening: 0, nesterov: false, first: false, bc1: 1 - 0.9 ** 3, bc2: 1 - 0.999 ** 3, amsgrad: false, rhoBs: 0.04 * 32 };
+    const cases = [
+      ['sgd', {}, 0], ['sgd', { momentum: 0.9, dampening: 0.1 }, 1], ['sgd', { momentum: 0.9, nesterov: true, first: true, wd: 0.01 }, 1],
+      ['adam', {}, 2], ['adam', { amsgrad: true, wd: 0.1, decoupled: true }, 3], ['adam', { wd: 0.01 }, 2],
+      ['adagrad', {}, 1], ['lion', { b1: 0.9, b2: 0.99 }, 1], ['diffGrad', {}, 3], ['sophia', { b1: 0.96, b2: 0.99 }, 2],
+    ];
+    for (const [kind, extra, slots] of cases) {
+      for (const n of [1, 7, 130]) {
+        const q = { ...base, ...extra, kind, size: n };
+        const p0 = floats(n), g = floats(n);
+        const st = [0, 1, 2].map((k) => (k < slots ? floats(n, { lo: k === 0 && kind !== 'adagrad' ? -1 : 0.001, hi: 1 }) : null));
+        const hs = [p0, g, ...st].map((x) => { if (!x) return null; const h = be.alloc('float32', n); be.write(h, x); return h; });
+        be.kernels.optimStep(hs[0], hs[1], hs[2], hs[3], hs[4], hs[0], q);
+        const ref = [p0, g, ...st].map((x) => (x ? x.slice() : null));
+        jsKernels.optimStep(ref[0], ref[1], ref[2], ref[3], ref[4], ref[0], q);
+        [0, 2, 3, 4].forEach((k) => { if (hs[k]) compare(`optimStep ${kind} ${JSON.stringify(extra)} n=${n} slot ${k}`, be.readSync(hs[k], 'float32', n), ref[k], [1e-5, 1e-6]); });
+        for (const h of hs) if (h) be.free(h);
+      }
+    }
   });
 
   T('supports() declines what the kernels do not cover', () => {

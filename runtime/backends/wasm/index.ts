@@ -11,6 +11,7 @@ import { bytesPerElement } from '../../types.js';
 import { jsKernels } from '../js/index.js';
 import { Heap } from './heap.js';
 import { collapse } from './layout.js';
+import { wasmOptimStep, type OptimStepExport } from './optim.js';
 
 export { simdProbe, relaxedSimdProbe } from './probe.js';
 
@@ -39,6 +40,7 @@ interface Exports {
   logSumExp(x: number, out: number, rows: number, cols: number): void;
   layerNorm(x: number, g: number, b: number, out: number, rows: number, cols: number, eps: number, hasG: number, hasB: number): void;
   rmsNorm(x: number, g: number, out: number, rows: number, cols: number, eps: number, hasG: number): void;
+  optimStep: OptimStepExport;
 }
 
 // Codes shared with assembly/: the order of the unions in runtime/types.ts.
@@ -53,7 +55,7 @@ const unaryCodes: Record<UnaryOp, number> = {
 const reduceCodes: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
 const dtypeCodes: Record<DType, number> = { float32: 0, int32: 1, uint8: 2 };
 const intUnary = new Set<string>(['neg', 'abs', 'sign', 'square']);
-const floatOnly = new Set<KernelName>(['matmul', 'softmax', 'logSumExp', 'layerNorm', 'rmsNorm']);
+const floatOnly = new Set<KernelName>(['matmul', 'softmax', 'logSumExp', 'layerNorm', 'rmsNorm', 'optimStep']);
 const META_BYTES = 1024; // shape + 4 stride rows of up to 16 axes, as i32
 const MAX_RANK = 16;
 
@@ -199,6 +201,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
       if (p.size === 0) return;
       ex.cast(dtypeCodes[p.from], dtypeCodes[p.to], check(x), check(out), p.size);
     },
+    optimStep: wasmOptimStep(ex.optimStep, check),
   };
 
   return {
