@@ -1,6 +1,6 @@
 // Parameter trees treated as one flat vector: the Krylov and Hutchinson loops only need
-// dot products, axpy and fresh random directions shaped like the parameters.
-import { Tensor } from '../tensor.js';
+// dot products, leafwise maps and fresh random directions shaped like the parameters.
+import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros } from '../creation.js';
 import { Key, rademacher, split } from '../random.js';
@@ -25,13 +25,5 @@ export function dot(a: Tree, b: Tree, op: string): Tensor {
   la.forEach((x, i) => { const s = o.sum(o.mul(x, lb[i])); acc = acc ? o.add(acc, s) : s; });
   return acc ?? zeros([]);
 }
-
-/** a + s·b leafwise; s a number or a one-element tensor. */
-export function axpy(a: Tree, s: number | Tensor, b: Tree): Tree {
-  const lb = leavesOf(b, 'axpy');
-  return mapLeaves(a, (x, i) => o.add(x, o.mul(lb[i], s)));
-}
-
-export function scale(a: Tree, s: number | Tensor): Tree { return mapLeaves(a, (x) => o.mul(x, s)); }
 
 export function size(x: Tree, op: string): number { return leavesOf(x, op).reduce((n, t) => n + t.size, 0); }
