@@ -148,8 +148,10 @@ export default function (test, { eg, backend }) {
       const g = eg.grad((t) => eg.sum(eg.mul(eg[op](t), t)))(x);
       assertClose(await g.data(), Array.from(await eg[op](x).data()), { rtol: 0, atol: 0 }, `${op}: d/dx Σ ${op}(x)·x = ${op}(x)`);
     }
-    // float32 -> float32 cast is the identity
+    // float32 -> float32 cast is the identity; a cast to int32 rounds and passes no gradient
     await checkGrad(E, r, 'cast float32', (x) => eg.mul(eg.cast(x, 'float32'), x), [inp(randn(r, [4]), [4])], { elementwise: true });
+    const gi = eg.grad((t) => eg.sum(eg.mul(eg.cast(t, 'int32'), eg.tensor([2, 3, 4]))))(eg.tensor([1.7, -2.2, 3.5]));
+    assertClose(await gi.data(), [0, 0, 0], { rtol: 0, atol: 0 }, 'cast to int32 has zero gradient');
   });
 
   test('sum/mean/max/min over axes, with and without keepDims', async () => {

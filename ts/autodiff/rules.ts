@@ -58,7 +58,8 @@ export const rules: Record<string, Rule> = {
   cos: (g, [x]) => [o.neg(o.mul(g, o.sin(x)))],
   square: (g, [x]) => [o.mul(g, o.mul(x, 2))],
   reciprocal: (g, _, out) => [o.neg(o.mul(g, o.square(out)))],
-  cast: (g, [x]) => [x.dtype === 'float32' ? g : null],
+  // a cast to an integer type rounds: piecewise constant, so no gradient flows back through it
+  cast: (g, [x], out) => [x.dtype === 'float32' && out.dtype === 'float32' ? g : null],
   clone: (g) => [g],
   reshape: (g, [x]) => [o.reshape(g, x.shape)],
   transpose: (g, _, __, { perm }) => {
