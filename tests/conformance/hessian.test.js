@@ -108,6 +108,13 @@ export default function (test, { eg, backend }) {
     partial.nodes.forEach((v, i) => { m1 += partial.weights[i] * v; });
     const alpha1 = partial.lanczos.reduce((s, l) => s + l.alpha[0], 0) / partial.lanczos.length;
     assert(Math.abs(m1 - alpha1) < 1e-4 * (1 + Math.abs(alpha1)), `first moment Σwλ ${m1} != mean q1ᵀAq1 ${alpha1}`);
+    // the smoothed density integrates to 1 and peaks at the nodes
+    const { grid, density } = eg.hessian.spectralDensity(full, { points: 2001, sigma: 0.05 });
+    let integral = 0;
+    for (let i = 1; i < grid.length; i++) integral += 0.5 * (density[i] + density[i - 1]) * (grid[i] - grid[i - 1]);
+    assert(Math.abs(integral - 1) < 1e-3, `density integrates to ${integral}`);
+    const at = (v) => density[grid.reduce((b, g, i) => (Math.abs(g - v) < Math.abs(grid[b] - v) ? i : b), 0)];
+    assert(at(eig[n - 1]) > 10 * at((eig[n - 2] + eig[n - 1]) / 2), 'density peaks at a node, not between nodes');
     // a tree of parameters is one vector: a separable quadratic's eigenvalues are its coefficients
     const g = (p) => eg.add(eg.sum(eg.mul(eg.square(p.u), eg.tensor([0.5, 1.5]))), eg.mul(eg.square(p.w), 3));
     const tree = await eg.hessian.slq(g, { u: eg.tensor([1, 2]), w: eg.tensor(0.5) }, { key: eg.random.key(SEED + 2), steps: 3 });
