@@ -56,6 +56,21 @@ async function initBackend(name) {
   }
 }
 
+/** The trained loss's curvature with eg.hessian: Hutchinson trace and an SLQ spectrum. */
+async function curvature(params, lossFn) {
+  const key = eg.random.key(3);
+  const t0 = performance.now();
+  const trT = eg.hessian.hutchinsonTrace(lossFn, params, { key, samples: 30 });
+  const trace = await trT.item();
+  trT.dispose();
+  const { nodes, weights } = await eg.hessian.slq(lossFn, params, { key: eg.random.foldIn(key, 1), steps: 40, probes: 2 });
+  const n = params.reduce((s, l) => s + l.W.size + l.b.size, 0);
+  const mass = (lo, hi) => nodes.reduce((s, v, i) => s + (v >= lo && v < hi ? weights[i] : 0), 0);
+  return `Hessian of the final training loss (${n} parameters): trace ≈ ${trace.toFixed(3)} (Hutchinson, 30 samples); ` +
+    `SLQ (40 steps, 2 probes): eigenvalues in [${Math.min(...nodes).toFixed(3)}, ${Math.max(...nodes).toFixed(3)}], ${(100 * mass(-1e-3, 1e-3)).toFixed(0)}% of the spectral mass within ±1e-3 of 0 ` +
+    `(${((performance.now() - t0) / 1000).toFixed(2)} s)`;
+}
+
 const fmt = (v, d = 4) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 const results = [];
 const tAll = performance.now();
@@ -77,6 +92,7 @@ for (const backend of wantBackends) {
       eg.resetStats();
       const res = await trainOne(eg, data, {
         optimizer, options, hidden: cfg.hidden, activation: cfg.activation, batch: cfg.batch, epochs, seed: 1,
+        atEnd: ds === 'iris' && optimizer === 'adam' && backend !== 'webgpu' ? curvature : undefined,
         log: (e) => {
           if (!quiet) console.log(`${backend.padEnd(6)} ${ds.padEnd(6)} ${optimizer.padEnd(8)} epoch ${String(e.epoch).padStart(3)}/${epochs}  loss ${fmt(e.loss)}  test acc ${(e.testAcc * 100).toFixed(1).padStart(5)}%  ${e.stepsPerSec.toFixed(0).padStart(5)} steps/s`);
         },
@@ -84,6 +100,7 @@ for (const backend of wantBackends) {
       // the dispatcher keeps tiny ops on the CPU: say where the kernels actually ran
       const launches = Object.entries(eg.stats().launches).filter(([, n]) => n > 0).map(([b, n]) => `${b} ${n}`).join(', ');
       console.log(`${backend.padEnd(6)} ${ds.padEnd(6)} ${optimizer.padEnd(8)} done: loss ${fmt(res.loss)}, train acc ${(res.trainAcc * 100).toFixed(1)}%, test acc ${(res.testAcc * 100).toFixed(1)}%, ${(res.wallMs / 1000).toFixed(2)} s (${res.steps} steps; kernel launches: ${launches})`);
+      if (res.extra) console.log(`${backend.padEnd(6)} ${ds.padEnd(6)} ${optimizer.padEnd(8)} ${res.extra}`);
       results.push({ backend, dataset: ds, optimizer, options, ...res, epochs: undefined, nEpochs: epochs });
     }
   }

@@ -6,7 +6,7 @@ import { prng } from './data.mjs';
 /**
  * @returns {{ loss: number, trainAcc: number, testAcc: number, wallMs: number, steps: number, epochs: object[] }}
  */
-export async function trainOne(eg, data, { optimizer, options, hidden, activation, batch, epochs, seed = 0, log = () => {} }) {
+export async function trainOne(eg, data, { optimizer, options, hidden, activation, batch, epochs, seed = 0, log = () => {}, atEnd }) {
   const key = eg.random.key(seed);
   const net = eg.nn.mlp([data.features, ...hidden, data.classes], { key, activation });
   const params = net.init();
@@ -58,7 +58,9 @@ export async function trainOne(eg, data, { optimizer, options, hidden, activatio
   const wallMs = performance.now() - t0;
   const finals = eg.scope(() => [lossOf(params, X, Y), eg.nn.accuracy(net.apply(params, X), Y), eg.nn.accuracy(net.apply(params, Xt), Yt)]);
   const [loss, trainAcc, testAcc] = await Promise.all(finals.map((t) => t.item()));
+  // a look at the trained model before it is freed (run.mjs: the Hessian's spectrum)
+  const extra = atEnd ? await atEnd(params, (p) => lossOf(p, X, Y)) : undefined;
   eg.dispose([finals, params, X, Y, Xt, Yt]);
   opt.dispose?.();
-  return { loss, trainAcc, testAcc, wallMs, steps, epochs: history };
+  return { loss, trainAcc, testAcc, wallMs, steps, epochs: history, extra };
 }
