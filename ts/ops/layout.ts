@@ -144,7 +144,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
       return wrap(s, outShape);
     });
   } finally {
-    if (idx !== indices) idx.dispose();
+    if (idx !== indices) releaseTemps([idx]);
   }
 }
 
