@@ -9,7 +9,7 @@ import { ones, zeros } from '../creation.js';
 import * as o from '../ops/index.js';
 import { setRecorder, type Recorder } from './tape.js';
 import { rules } from './rules.js';
-import { leaves, mapTree, type Tree } from './tree.js';
+import { leaves, mapTree, vdot, type Tree } from './tree.js';
 import { collect } from '../memory.js';
 
 interface Node { op: string; inputs: Tensor[]; output: Tensor; attrs: Record<string, unknown> }
@@ -148,12 +148,6 @@ export function vjp(f: (x: any) => Tensor, x: Tree): [Tensor, ((ct: Tensor) => a
   return [out, fn];
 }
 
-function vdot(a: Tree, b: Tree): Tensor {
-  const la = leaves(a, 'vdot'), lb = leaves(b, 'vdot');
-  let acc: Tensor | null = null;
-  la.forEach((x, i) => { const s = o.sum(o.mul(x, lb[i])); acc = acc ? o.add(acc, s) : s; });
-  return acc!;
-}
 
 function checkSame(op: string, x: Tree, v: Tree): void {
   const lx = leaves(x, op), lv = leaves(v, op);
@@ -164,7 +158,7 @@ function checkSame(op: string, x: Tree, v: Tree): void {
 /** Hessian-vector product of scalar f at x along v (grad of <grad f, v>). */
 export function hvp(f: (x: any) => Tensor, x: Tree, v: Tree): any {
   checkSame('hvp', x, v);
-  return grad((y: Tree) => vdot(grad(f)(y), v))(x);
+  return grad((y: Tree) => vdot(grad(f)(y), v, 'hvp'))(x);
 }
 
 /** Forward-mode product [f(x), J v], by transposing the (linear) VJP. */
@@ -174,7 +168,7 @@ export function jvp(f: (x: any) => Tensor, x: Tree, v: Tree): [Tensor, Tensor] {
     const out0 = f(x);
     const u = zeros(out0.shape);
     // <vjp(u), v> is linear in u; its gradient w.r.t. u is J v
-    const jv = grad((uu: Tensor) => vdot(vjpInner(f, x, uu), v))(u);
+    const jv = grad((uu: Tensor) => vdot(vjpInner(f, x, uu), v, 'jvp'))(u);
     return [out0, jv] as [Tensor, Tensor];
   }, (r) => r);
 }

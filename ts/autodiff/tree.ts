@@ -2,6 +2,8 @@
 // Gradients come back in the same structure.
 import { EdgegradError } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
+import { add, mul, sum } from '../ops/index.js';
+import { zeros } from '../creation.js';
 
 export type Tree = Tensor | Tree[] | { [k: string]: Tree };
 
@@ -20,4 +22,12 @@ export function mapTree<T>(t: unknown, f: (x: Tensor, i: number) => T, counter =
   const o: Record<string, unknown> = {};
   for (const k of Object.keys(t as object)) o[k] = mapTree((t as Record<string, unknown>)[k], f, counter);
   return o;
+}
+
+/** <a, b> summed over every leaf, as a one-element tensor (no readback). */
+export function vdot(a: unknown, b: unknown, op: string): Tensor {
+  const la = leaves(a, op), lb = leaves(b, op);
+  let acc: Tensor | null = null;
+  la.forEach((x, i) => { const s = sum(mul(x, lb[i])); acc = acc ? add(acc, s) : s; });
+  return acc ?? zeros([]);
 }

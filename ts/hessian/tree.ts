@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros } from '../creation.js';
 import { Key, rademacher, split } from '../random.js';
-import { leaves, mapTree, type Tree } from '../autodiff/tree.js';
+import { leaves, mapTree, vdot, type Tree } from '../autodiff/tree.js';
 
 export const leavesOf = (t: Tree, op: string): Tensor[] => leaves(t, op);
 export const mapLeaves = (t: Tree, f: (x: Tensor, i: number) => Tensor): Tree => mapTree(t, f) as Tree;
@@ -19,11 +19,6 @@ export function rademacherLike(key: Key, x: Tree, op: string): Tree {
 export function zerosLike(x: Tree): Tree { return mapLeaves(x, (t) => zeros(t.shape)); }
 
 /** <a, b> over every leaf, as a one-element tensor (no readback). */
-export function dot(a: Tree, b: Tree, op: string): Tensor {
-  const la = leavesOf(a, op), lb = leavesOf(b, op);
-  let acc: Tensor | null = null;
-  la.forEach((x, i) => { const s = o.sum(o.mul(x, lb[i])); acc = acc ? o.add(acc, s) : s; });
-  return acc ?? zeros([]);
-}
+export const dot = (a: Tree, b: Tree, op: string): Tensor => vdot(a, b, op);
 
 export function size(x: Tree, op: string): number { return leavesOf(x, op).reduce((n, t) => n + t.size, 0); }
