@@ -48,8 +48,8 @@ export class Engine {
   }
 
   // ---- storage -------------------------------------------------------------
-  allocOn(backend: Backend, dtype: DType, size: number): Storage {
-    return { backend, handle: backend.alloc(dtype, size), dtype, size, refs: 1, gen: this.gen };
+  allocOn(backend: Backend, dtype: DType, size: number, zero = true): Storage {
+    return { backend, handle: backend.alloc(dtype, size, zero), dtype, size, refs: 1, gen: this.gen };
   }
 
   /** Where a fresh tensor of `size` elements is placed. */
@@ -143,7 +143,8 @@ export class Engine {
     for (const s of inputs) if (s) this.check(s, op);
     let target = into ? into.backend : this.place(kernel, inputs, outSize, p, op);
     for (const s of inputs) if (s) this.migrate(s, target, op);
-    const out = into ?? this.allocOn(target, outDtype, outSize);
+    // every kernel writes its whole output, so it need not be cleared first
+    const out = into ?? this.allocOn(target, outDtype, outSize, false);
     if (outSize === 0) return out;
     const fn = target.kernels[kernel] as AnyKernel | undefined;
     if (fn && this.supports(target, kernel, p)) {

@@ -89,8 +89,9 @@ export type KernelName = keyof Kernels<unknown>;
 export interface Backend<H = unknown> {
   readonly name: BackendName;
   readonly isCPU: boolean;
-  /** Zero-filled storage for `size` elements. */
-  alloc(dtype: DType, size: number): H;
+  /** Storage for `size` elements, zero-filled unless `zero` is false (a kernel output the
+   *  kernel writes whole); a backend may zero-fill anyway. */
+  alloc(dtype: DType, size: number, zero?: boolean): H;
   free(h: H): void;
   /** Copy host data into storage (data.length == size of h). */
   write(h: H, data: TypedArray): void;

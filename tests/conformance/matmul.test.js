@@ -55,6 +55,12 @@ export default function (test, { eg, backend }) {
     assertClose(await dot.data(), [v.reduce((s, x) => s + x * x, 0)], tol('matmul', backend), 'dot', [10]);
   });
 
+  test('matmul with an empty inner dimension gives zeros', async () => {
+    for (let i = 0; i < 3; i++) eg.full([6], 7).dispose();
+    assertClose(await eg.matmul(eg.zeros([2, 0]), eg.zeros([0, 3])).data(), [0, 0, 0, 0, 0, 0], tol('exact', backend), 'k = 0');
+    assertShape(eg.matmul(eg.zeros([0, 4]), eg.ones([4, 2])), [0, 2], 'm = 0');
+  });
+
   test('matmul rejects mismatched shapes and int dtypes with clear errors', async () => {
     await expectThrows(() => eg.matmul(eg.ones([2, 3]), eg.ones([4, 5])), /matmul: inner dimensions differ \(3 vs 4\) \(shapes \[2,3\], \[4,5\]\)/, 'inner');
     await expectThrows(() => eg.matmul(eg.ones([2, 2, 3]), eg.ones([3, 3, 4])), /matmul: shapes \[2\] and \[3\] cannot be broadcast/, 'batch');

@@ -40,6 +40,11 @@ export default function (test, { eg, backend }) {
     assertClose(await s.data(), [x.reduce((a, b) => a + b, 0)], tol('reduction', backend), 'sum()', [x.reduce((a, b) => a + Math.abs(b), 0)]);
     assertClose(await eg.mean(eg.tensor(3.5)).data(), [3.5], tol('exact', backend), 'mean(scalar)');
     assertShape(eg.sum(eg.ones([2, 3]), null, true), [1, 1], 'sum keepDims all');
+    // empty axes: outputs are not cleared before kernels run, so each kernel must write them
+    for (let i = 0; i < 3; i++) eg.full([4], 7).dispose();
+    assertClose(await eg.sum(eg.zeros([4, 0]), 1).data(), [0, 0, 0, 0], tol('exact', backend), 'sum over an empty axis');
+    for (let i = 0; i < 3; i++) eg.full([3], 7).dispose();
+    assertClose(await eg.mean(eg.zeros([3, 0]), 1).data(), [NaN, NaN, NaN], tol('exact', backend), 'mean over an empty axis');
   });
 
   test('argmax/argmin return int32 first-occurrence indices', async () => {

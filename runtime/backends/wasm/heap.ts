@@ -20,18 +20,19 @@ export class Heap {
     this.top = this.highWater = (base + 15) & ~15;
   }
 
-  /** Address of a zero-filled block of at least `bytes` bytes. */
-  alloc(bytes: number): number {
+  /** Address of a block of at least `bytes` bytes, zero-filled unless `zero` is false
+   *  (kernel outputs are written whole; clearing them would cost a pass over memory). */
+  alloc(bytes: number, zero = true): number {
     const cls = sizeClass(bytes);
     const reuse = this.lists.get(cls)?.pop();
     if (reuse !== undefined) {
-      new Uint8Array(this.memory.buffer, reuse, cls).fill(0);
+      if (zero) new Uint8Array(this.memory.buffer, reuse, cls).fill(0);
       return reuse;
     }
     const ptr = this.top, end = ptr + cls;
     this.reserve(end);
     // blocks given back at the top left dirty memory below the high-water mark
-    if (ptr < this.highWater) new Uint8Array(this.memory.buffer, ptr, Math.min(end, this.highWater) - ptr).fill(0);
+    if (zero && ptr < this.highWater) new Uint8Array(this.memory.buffer, ptr, Math.min(end, this.highWater) - ptr).fill(0);
     this.top = end;
     this.highWater = Math.max(this.highWater, end);
     return ptr;

@@ -207,10 +207,10 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
   return {
     name: 'wasm',
     isCPU: true,
-    alloc(dtype: DType, n: number): WasmHandle {
+    alloc(dtype: DType, n: number, zero = true): WasmHandle {
       const bytes = n * bytesPerElement(dtype);
       live += bytes;
-      return { ptr: heap.alloc(bytes), bytes };
+      return { ptr: heap.alloc(bytes, zero), bytes };
     },
     free(h: WasmHandle): void {
       if (h.ptr < 0) return;
