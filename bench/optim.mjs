@@ -100,4 +100,8 @@ export async function runOptimBench({ quick = false, log = console.log } = {}) {
   return { adam10M: rows, target, mlpStepsPerSec: mlp };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runOptimBench({ quick: process.argv.includes('--quick') });
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runOptimBench({ quick: process.argv.includes('--quick') });
+  const i = process.argv.indexOf('--out');
+  if (i > 0) (await import('node:fs')).writeFileSync(process.argv[i + 1], JSON.stringify(r, null, 1));
+}

@@ -246,6 +246,16 @@ log(`\nmachine limits: SIMD128 peak ${limits.simd128PeakGflops} GFLOP/s/core, re
 const kib = (b) => (b / 1024).toFixed(1) + ' KiB';
 log('sizes: ' + ['edgegrad.node.js', 'edgegrad.wasm', 'edgegrad.relaxed.wasm'].map((f) => sz[f] ? `${f} ${kib(sz[f].bytes)} (gzip ${kib(sz[f].gzipBytes)})` : `${f} missing`).join(', ') +
   `; core ${kib(sz.core.bytes)} ${sz.core.ok ? '< 2 MiB: ok' : 'NOT under 2 MiB (or missing)'}`);
+// Optimizer section (issue 3): its own process, so the backends it switches do not disturb the rest.
+let optimizer = null;
+if (!stub && !flag('--no-optim')) {
+  log('\n[optimizer] fused Adam on 10M parameters vs tfjs-backend-wasm Adam; MLP training steps/s');
+  const f = join(tmp, 'optim.json');
+  const run = await runChild('optim', ['bench/optim.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  process.stdout.write(run.stdout);
+  optimizer = readJson(f) ?? { error: 'optimizer run failed' };
+}
+
 const judged = readback.filter((r) => r.target);
 log(`targets: ${judged.filter((r) => r.target.met).length}/${judged.length} met` + (stub ? ' (STUB run: meaningless)' : ''));
 
@@ -260,7 +270,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly,
+  readback, oponly, optimizer,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },
