@@ -1,6 +1,8 @@
 // The public API. Everything here is written against runtime/ and never touches a
 // platform global; runtime/entry/* picks the platform and re-exports this module.
 export { init, initSync, backend, capabilities } from '../runtime/init.js';
+export { calibrate } from '../runtime/calibrate.js';
+export type { CalibrationResult } from '../runtime/calibrate.js';
 export type { InitOptions, CapabilityReport } from '../runtime/init.js';
 export type { DType, BackendName, TypedArray } from '../runtime/types.js';
 export { EdgegradError } from '../runtime/errors.js';

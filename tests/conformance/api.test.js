@@ -81,6 +81,16 @@ export default function (test, { eg, backend }) {
     assert(u.isDisposed, 'Symbol.dispose frees the tensor');
   });
 
+  test('calibrate() measures the CPU/GPU break-even size', async () => {
+    const r = await eg.calibrate({ apply: false, maxLog2: 14, reps: 2 });
+    if (backend === 'webgpu') {
+      assert(r.samples.length > 0 && r.samples.every((s) => s.cpuMs >= 0 && s.gpuMs >= 0), `samples ${JSON.stringify(r.samples)}`);
+      assert(Number.isInteger(Math.log2(r.webgpu)) && r.webgpu >= 1024 && r.webgpu <= 2 ** 14, `threshold ${r.webgpu}`);
+    } else {
+      assert(r.samples.length === 0 && /no webgpu backend/.test(r.reason), `CPU backends have nothing to calibrate: ${r.reason}`);
+    }
+  });
+
   test('stats() counts launches on the selected backend', async () => {
     eg.resetStats();
     const a = eg.tensor(randn(rng(52), [4096]));
