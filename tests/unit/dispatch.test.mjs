@@ -1,0 +1,103 @@
+// The dispatcher's bookkeeping: fallback policies, fallback and copy counters, placement by
+// size threshold. Uses the unbundled build (build/tsc) so the test can reach the engine and
+// take a kernel away from the wasm backend, the only way to make it lack one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'eg-xdg-'));
+const eg = await import('../../build/tsc/runtime/entry/node.js');
+const { engine } = await import('../../build/tsc/runtime/engine.js');
+const { create } = await import('webgpu');
+const gpu = create([]);
+const wasm = new URL('../../build/edgegrad.wasm', import.meta.url);
+const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+function softmaxRef(x, cols) {
+  const out = new Float64Array(x.length);
+  for (let r = 0; r < x.length / cols; r++) {
+    const row = Array.from(x.subarray(r * cols, r * cols + cols)); const m = Math.max(...row);
+    const s = row.reduce((a, v) => a + Math.exp(v - m), 0);
+    row.forEach((v, c) => { out[r * cols + c] = Math.exp(v - m) / s; });
+  }
+  return out;
+}
+const close = (got, want, what) => { for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * Math.abs(want[i]) + 1e-7, `${what}: [${i}] ${got[i]} vs ${want[i]} (seed ${SEED})`); };
+
+async function withoutSoftmax(policy, fn) {
+  await eg.init({ backend: 'wasm', wasm, fallback: policy });
+  const k = engine.backends.wasm.kernels;
+  const saved = k.softmax;
+  delete k.softmax;
+  try { return await fn(); } finally { k.softmax = saved; }
+}
+
+test("fallback 'cpu': the js kernel runs on the wasm heap and is counted", async () => {
+  await withoutSoftmax('cpu', async () => {
+    const x = eg.random.normal(eg.random.key(SEED), [7, 33]);
+    const xs = x.dataSync();
+    eg.resetStats();
+    const y = eg.softmax(x);
+    close(y.dataSync(), softmaxRef(xs, 33), 'softmax via fallback');
+    const s = eg.stats();
+    assert.is(s.fallbacks.count, 1);
+    assert.equal(s.fallbacks.byKernel, { 'wasm:softmax:float32': 1 });
+    assert.is(s.launches.js, 1, 'counted as a js launch');
+    assert.is(s.copies.count, 0, 'no copy: views of the wasm heap');
+    assert.is(y.device, 'wasm', 'the result stays on the wasm heap');
+  });
+});
+
+test("fallback 'warn' warns once per kernel; 'error' throws naming the kernel", async () => {
+  await withoutSoftmax('warn', async () => {
+    const warnings = [];
+    const orig = console.warn;
+    console.warn = (m) => warnings.push(String(m));
+    try { eg.softmax(eg.ones([2, 3])); eg.softmax(eg.ones([4, 5])); } finally { console.warn = orig; }
+    assert.is(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /softmax falls back to the js kernel \(wasm:softmax:float32\)/);
+    assert.is(eg.stats().fallbacks.count, 2);
+  });
+  await withoutSoftmax('error', async () => {
+    try { eg.softmax(eg.ones([2, 3])); assert.unreachable(); }
+    catch (e) { assert.match(e.message, /softmax: the wasm backend has no kernel for wasm:softmax:float32 and the fallback policy is 'error'/); }
+    assert.is(eg.memory().tensors, 1, 'nothing but the input is left behind');
+  });
+});
+
+test('placement: small CPU tensors join GPU ops by a counted copy; thresholds move work', async () => {
+  const info = await eg.init({ backend: 'webgpu', gpu, wasm, thresholds: { webgpu: 1000 } });
+  assert.is(info.selected, 'webgpu', info.backends.webgpu.reason);
+  const small = eg.tensor(Float32Array.from({ length: 10 }, (_, i) => i));
+  const big = eg.ones([1000]);
+  assert.is(small.device, 'wasm', 'below the threshold a new tensor stays on the CPU');
+  assert.is(big.device, 'webgpu', 'at the threshold it goes to the GPU');
+  eg.resetStats();
+  const s1 = eg.add(small, 1);
+  assert.is(s1.device, 'wasm', 'a small op on CPU inputs stays on the CPU');
+  const y = eg.add(big.slice([0], [10]), small);
+  assert.is(y.device, 'webgpu');
+  const st = eg.stats();
+  assert.is(st.copies.count, 1);
+  assert.equal(st.copies.byRoute, { 'wasm->webgpu': 1 });
+  assert.is(st.copies.bytes, 40);
+  assert.equal(Array.from(await y.data()), Array.from({ length: 10 }, (_, i) => i + 1));
+  try { y.dataSync(); assert.unreachable(); } catch (e) { assert.match(e.message, /dataSync: the tensor lives on webgpu/); }
+  assert.ok(st.launches.webgpu >= 2 && st.launches.wasm >= 1, JSON.stringify(st.launches));
+});
+
+test('debug mode reports where live tensors were made', async () => {
+  await eg.init({ backend: 'wasm', wasm, debug: true });
+  const t = eg.ones([2]);
+  const m = eg.memory();
+  assert.is(m.tensors, 1);
+  assert.is(m.leaks.length, 1);
+  assert.match(m.leaks[0].site ?? '', /dispatch\.test\.mjs/);
+  t.dispose();
+  assert.is(eg.memory().leaks.length, 0);
+});
+
+test.run();
