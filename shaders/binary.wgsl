@@ -60,15 +60,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(local_invocation_index) li: u32) {
   let i = group_index(wg, nwg) * 64u + li;
   if (i >= pu(0u)) { return; }
-  var rem = i;
-  var ao = pi(2u);
-  var bo = pi(3u);
-  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
-    let n = pu(8u + u32(d));
-    let c = i32(rem % n);
-    rem = rem / n;
-    ao += c * pi(16u + u32(d));
-    bo += c * pi(24u + u32(d));
-  }
-  O[i] = op(A[u32(ao)], B[u32(bo)]);
+  // the third row is unused: it re-reads the a strides
+  let o = strided_offsets(i, vec3<i32>(pi(2u), pi(3u), 0), vec3<u32>(16u, 24u, 16u));
+  O[i] = op(A[u32(o.x)], B[u32(o.y)]);
 }

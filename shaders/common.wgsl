@@ -12,6 +12,21 @@ fn pf(i: u32) -> f32 { return bitcast<f32>(pu(i)); }
 // Large launches fold their workgroups into a 2D grid (65535 per dimension at most).
 fn group_index(wg: vec3<u32>, nwg: vec3<u32>) -> u32 { return wg.y * nwg.x + wg.x; }
 
+// Element offsets of flat output index i in up to three strided operands (binary, copy,
+// where share this walk). Params: 1 rank, 8.. shape, then one stride row per operand at
+// the slots in `rows`; `base` holds each operand's starting offset.
+fn strided_offsets(i: u32, base: vec3<i32>, rows: vec3<u32>) -> vec3<i32> {
+  var rem = i;
+  var o = base;
+  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
+    let n = pu(8u + u32(d));
+    let c = i32(rem % n);
+    rem = rem / n;
+    o += c * vec3<i32>(pi(rows.x + u32(d)), pi(rows.y + u32(d)), pi(rows.z + u32(d)));
+  }
+  return o;
+}
+
 // NaN and infinity are tested on the bits: WGSL lets a compiler assume float compares never
 // see NaN, and the numerics contract needs NaN to propagate exactly as the reference does.
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }

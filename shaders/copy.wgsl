@@ -12,17 +12,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(local_invocation_index) li: u32) {
   let i = group_index(wg, nwg) * 64u + li;
   if (i >= pu(0u)) { return; }
-  var rem = i;
-  var xo = pi(2u);
-  var oo = pi(3u);
-  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
-    let n = pu(8u + u32(d));
-    let c = i32(rem % n);
-    rem = rem / n;
-    xo += c * pi(16u + u32(d));
-    oo += c * pi(24u + u32(d));
-  }
-  O[u32(oo)] = X[u32(xo)];
+  let o = strided_offsets(i, vec3<i32>(pi(2u), pi(3u), 0), vec3<u32>(16u, 24u, 16u));
+  O[u32(o.y)] = X[u32(o.x)];
 }
 
 // @kernel gather
@@ -60,19 +51,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(local_invocation_index) li: u32) {
   let i = group_index(wg, nwg) * 64u + li;
   if (i >= pu(0u)) { return; }
-  var rem = i;
-  var co = 0;
-  var ao = 0;
-  var bo = 0;
-  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
-    let n = pu(8u + u32(d));
-    let c = i32(rem % n);
-    rem = rem / n;
-    co += c * pi(16u + u32(d));
-    ao += c * pi(24u + u32(d));
-    bo += c * pi(32u + u32(d));
-  }
-  if (C[u32(co)] != 0u) { O[i] = A[u32(ao)]; } else { O[i] = B[u32(bo)]; }
+  let o = strided_offsets(i, vec3<i32>(0, 0, 0), vec3<u32>(16u, 24u, 32u));
+  if (C[u32(o.x)] != 0u) { O[i] = A[u32(o.y)]; } else { O[i] = B[u32(o.z)]; }
 }
 
 // @kernel cast
