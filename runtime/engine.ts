@@ -1,9 +1,9 @@
 // The dispatcher and memory manager. The op layer (ts/) validates shapes and builds
 // kernel params; the engine decides where each kernel runs, moves inputs there,
 // allocates the output and keeps the books (eg.stats(), eg.memory()).
-import type { Backend, BackendName, DType, KernelName, Kernels, TypedArray } from './types.js';
+import type { Backend, BackendName, DType, KernelName, TypedArray } from './types.js';
 import { bytesPerElement } from './types.js';
-import { jsKernels } from './backends/js/index.js';
+import { createJsBackend, jsKernels } from './backends/js/index.js';
 import { EdgegradError } from './errors.js';
 import { emptyStats, type Stats } from './stats.js';
 
@@ -212,7 +212,6 @@ function view(s: Storage): TypedArray {
 }
 
 let jsSingleton: Backend | undefined;
-import { createJsBackend } from './backends/js/index.js';
 function jsBackendSingleton(): Backend {
   return (jsSingleton ??= createJsBackend() as Backend);
 }
@@ -220,4 +219,3 @@ function jsBackendSingleton(): Backend {
 /** The one engine of this module instance. */
 export const engine = new Engine();
 
-export type { Kernels };

@@ -1,5 +1,5 @@
 import { engine } from '../runtime/engine.js';
-import { cloneStats, type Stats } from '../runtime/stats.js';
+import { cloneStats, emptyStats, type Stats } from '../runtime/stats.js';
 import type { BackendName } from '../runtime/types.js';
 import { Tensor } from './tensor.js';
 
@@ -45,7 +45,7 @@ export function memory(): MemoryReport {
 }
 
 export function stats(): Stats { return cloneStats(engine.stats); }
-export function resetStats(): void { const s = engine.stats; Object.assign(s, cloneStats({ ...s, launches: { js: 0, wasm: 0, webgpu: 0 }, kernels: { js: {}, wasm: {}, webgpu: {} }, fallbacks: { count: 0, byKernel: {} }, copies: { count: 0, bytes: 0, byRoute: {} } })); }
+export function resetStats(): void { engine.stats = emptyStats(); }
 
 /** Waits for queued GPU work (a no-op on CPU backends). */
 export async function sync(): Promise<void> { for (const b of Object.values(engine.backends)) await b?.sync?.(); }
