@@ -2,6 +2,7 @@ import { setPlatform } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
 
 const proc = (globalThis as { process?: { cwd(): string } }).process;
+let dawn: GPU | undefined;
 setPlatform({
   name: 'node',
   defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
@@ -16,7 +17,10 @@ setPlatform({
     // Node has no WebGPU of its own; the optional `webgpu` package (Dawn) provides one.
     try {
       const mod = (await import('webgpu' as string)) as { create(flags: string[]): GPU };
-      return { gpu: mod.create([]) };
+      // One Dawn instance for the life of the process: Dawn aborts the process when the object
+      // create() returned is collected while devices made from it exist, or at exit after that.
+      dawn ??= mod.create([]);
+      return { gpu: dawn };
     } catch (e) {
       return { reason: `Node has no navigator.gpu and the 'webgpu' package could not be loaded (${(e as Error).message}); npm install webgpu, or pass init({ gpu })` };
     }
