@@ -7,6 +7,7 @@ export { matmul, matmulPackABytes, matmulPackBBytes } from './matmul';
 export { copy, transpose, gather, where, cast } from './copy';
 export { softmax, logSumExp, layerNorm, rmsNorm } from './softmax';
 export { optimStep } from './optim';
+export { spmm, scatterAdd } from './sparse';
 
 /** First byte past the static data; the host's heap starts here. */
 export function heapBase(): usize { return __heap_base; }
