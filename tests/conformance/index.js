@@ -10,5 +10,6 @@ import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
 import sparse from './sparse.test.js';
+import solvers from './solvers.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, sparse };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, sparse, solvers };

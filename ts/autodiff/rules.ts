@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros } from '../creation.js';
 import { spmmGrad } from '../sparse/matmul.js';
+import { implicitGrad } from '../implicit/index.js';
 import { sizeOf } from '../shape.js';
 
 type Attrs = Record<string, unknown>;
@@ -106,6 +107,7 @@ export const rules: Record<string, Rule> = {
     return [o.reshape(o.gather(g, o.reshape(idx, [idx.size]), ax), x.shape)];
   },
   spmm: (g, [values, x], _, attrs) => spmmGrad(g, values, x, attrs as never),
+  implicit: (g, _, out, attrs) => implicitGrad(g, out, attrs),
   where: (g, [c, a, b]) => [null, unbroadcast(o.where(c, g, 0), a.shape), unbroadcast(o.where(c, 0, g), b.shape)],
   sum: (g, [x], _, { axes, keepDims }) => [o.broadcastTo(expandReduced(g, x.shape, axes as number[], keepDims as boolean), x.shape)],
   mean: (g, [x], _, { axes, keepDims }) => {
