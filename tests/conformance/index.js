@@ -11,5 +11,6 @@ import hessian from './hessian.test.js';
 import train from './train.test.js';
 import sparse from './sparse.test.js';
 import solvers from './solvers.test.js';
+import implicit from './implicit.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, sparse, solvers };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, sparse, solvers, implicit };
