@@ -10,7 +10,7 @@ export type { GcrodrOptions, GcrodrResult, SequenceOptions } from './gcrodr.js';
 export { dcdm } from './dcdm.js';
 export type { DcdmOptions } from './dcdm.js';
 export { lanczos } from './lanczos.js';
-export type { LanczosResult } from './lanczos.js';
+export type { LanczosResult, LanczosOptions } from './lanczos.js';
 export { kaczmarz } from './kaczmarz.js';
 export type { KaczmarzOptions } from './kaczmarz.js';
 export * as precond from './precond.js';

@@ -12,18 +12,29 @@ export interface LanczosResult { alpha: number[]; beta: number[]; basis: Tensor 
 
 /** k steps from a random unit start vector: T = tridiag(beta, alpha, beta), basis [n, k'] with
  *  orthonormal columns (k' < k when an invariant subspace is found early). */
-export async function lanczos(A: OperatorLike, opts: { k: number; key: Key; n?: number }): Promise<LanczosResult> {
+export interface LanczosOptions {
+  k: number;
+  /** Draws the start vector (normal, then normalised). */
+  key?: Key;
+  /** Size of a function operator. */
+  n?: number;
+  /** A start vector instead of the random one (normalised here). */
+  v0?: Tensor;
+}
+
+export async function lanczos(A: OperatorLike, opts: LanczosOptions): Promise<LanczosResult> {
   const op = 'linalg.lanczos';
   const L = asOperator(op, A);
-  if (!opts || !(opts.key instanceof Key)) throw new EdgegradError(op, 'needs { k, key }', 'Pass { k: 20, key: eg.random.key(0) }');
-  const n = L.n ?? opts.n;
+  if (!opts || !(opts.key instanceof Key || opts.v0 instanceof Tensor)) throw new EdgegradError(op, 'needs { k, key } (or a start vector v0)', 'Pass { k: 20, key: eg.random.key(0) }');
+  const n = L.n ?? opts.n ?? opts.v0?.size;
   if (n === undefined) throw new EdgegradError(op, 'a function operator needs { n } (its size)', 'Pass { k, key, n }');
   const k = Math.min(opts.k, n);
   if (!Number.isInteger(k) || k < 1) throw new EdgegradError(op, `k must be a positive integer, got ${opts.k}`, 'e.g. { k: 20 }');
-  const v0 = normal(opts.key, [n]);
+  if (opts.v0 && (opts.v0.rank !== 1 || opts.v0.size !== n)) throw new EdgegradError(op, `v0 must be a vector of ${n} entries, got shape [${opts.v0.shape}]`, 'Pass v0 shaped like the operator\'s input');
+  const v0 = opts.v0 ?? normal(opts.key!, [n]);
   const nv = await norm(v0);
   let V = scope(() => o.reshape(o.div(v0, nv), [1, n]));
-  v0.dispose();
+  if (v0 !== opts.v0) v0.dispose();
   const alpha: number[] = [], beta: number[] = [];
   for (let j = 0; j < k; j++) {
     const w = scope(() => L.apply(o.reshape(o.slice(V, [j, 0], [1, n]), [n])));
