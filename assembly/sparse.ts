@@ -4,22 +4,25 @@
 
 export function spmm(indptr: usize, indices: usize, values: usize, x: usize, out: usize, m: i32, k: i32): void {
   if (k == 1) {
-    // SpMV: two independent accumulators hide the add latency of short rows
+    // SpMV: four independent accumulators keep several gathers of x in flight (the random
+    // reads of x, not arithmetic, bound this loop)
     let e = load<i32>(indptr);
     for (let i = 0; i < m; i++) {
       const end = load<i32>(indptr + (<usize>(i + 1) << 2));
-      let s0: f32 = 0, s1: f32 = 0;
-      for (; e + 2 <= end; e += 2) {
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      for (; e + 4 <= end; e += 4) {
+        const pe = <usize>e << 2;
+        const c0 = load<i32>(indices + pe), c1 = load<i32>(indices + pe + 4), c2 = load<i32>(indices + pe + 8), c3 = load<i32>(indices + pe + 12);
+        s0 += load<f32>(values + pe) * load<f32>(x + (<usize>c0 << 2));
+        s1 += load<f32>(values + pe + 4) * load<f32>(x + (<usize>c1 << 2));
+        s2 += load<f32>(values + pe + 8) * load<f32>(x + (<usize>c2 << 2));
+        s3 += load<f32>(values + pe + 12) * load<f32>(x + (<usize>c3 << 2));
+      }
+      for (; e < end; e++) {
         const pe = <usize>e << 2;
         s0 += load<f32>(values + pe) * load<f32>(x + (<usize>load<i32>(indices + pe) << 2));
-        s1 += load<f32>(values + pe + 4) * load<f32>(x + (<usize>load<i32>(indices + pe + 4) << 2));
       }
-      if (e < end) {
-        const pe = <usize>e << 2;
-        s0 += load<f32>(values + pe) * load<f32>(x + (<usize>load<i32>(indices + pe) << 2));
-        e++;
-      }
-      store<f32>(out + (<usize>i << 2), s0 + s1);
+      store<f32>(out + (<usize>i << 2), (s0 + s1) + (s2 + s3));
     }
     return;
   }

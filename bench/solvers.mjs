@@ -1,6 +1,7 @@
 // Sparse / solver section of `npm run bench`: SpMV on a 2-D Poisson 1024² grid (5.2M nnz) and
-// on a random matrix with 1M non-zeros, in GB/s (bench/run.mjs sets them against the wasm sum
-// bandwidth of bench/limits.mjs, the streaming limit SpMV can approach); then CG to rtol 1e-6 on Poisson
+// on a random matrix with 1M non-zeros, in GB/s beside eg.sum over the same number of bytes
+// timed interleaved (the streaming limit SpMV can approach; bench/run.mjs also sets them
+// against the bandwidth of bench/limits.mjs); then CG to rtol 1e-6 on Poisson
 // 256² per backend, reported as time per iteration. Run alone: `node bench/solvers.mjs [--quick]`.
 const quick = process.argv.includes('--quick');
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -28,14 +29,6 @@ function csrArrays(n, rows, cols, vals) {
   return { indptr, indices: cols, values: vals };
 }
 
-function time(fn, budgetMs) {
-  const ts = [];
-  const end = performance.now() + budgetMs;
-  fn();
-  while (performance.now() < end || ts.length < 3) { const t = performance.now(); fn(); ts.push(performance.now() - t); }
-  return median(ts);
-}
-
 export async function run() {
   const eg = await import('../dist/edgegrad.node.js');
   await eg.init({ backend: 'wasm' });
@@ -58,11 +51,21 @@ export async function run() {
   for (const c of cases) {
     const A = eg.sparse.csr({ indptr: c.indptr, indices: c.indices, values: c.values, shape: [c.n, c.n] });
     const x = eg.random.normal(eg.random.key(1), [c.n]);
-    const t = time(() => { eg.sparse.matmul(A, x).dispose(); }, quick ? 300 : 1500);
     // bytes a CSR SpMV must move at least: values + indices (8 B/nnz), indptr + y (8 B/row), x (4 B/col)
     const bytes = 8 * A.nnz + 8 * c.n + 4 * c.n;
-    out.spmv[c.id] = { label: c.label, ms: +t.toFixed(3), GBs: +(bytes / t / 1e6).toFixed(1) };
-    A.dispose(); x.dispose();
+    // the reference stream, timed interleaved with SpMV so both see the same machine load:
+    // eg.sum over as many bytes (a read-only stream, the fastest way through memory)
+    const ref = eg.random.normal(eg.random.key(2), [bytes / 4]);
+    const ts = [], ss = [];
+    const end = performance.now() + (quick ? 400 : 2000);
+    A.matmul(x).dispose(); eg.sum(ref).dispose();
+    while (performance.now() < end || ts.length < 5) {
+      let t = performance.now(); eg.sparse.matmul(A, x).dispose(); ts.push(performance.now() - t);
+      t = performance.now(); eg.sum(ref).dispose(); ss.push(performance.now() - t);
+    }
+    const t = median(ts), tr = median(ss);
+    out.spmv[c.id] = { label: c.label, ms: +t.toFixed(3), GBs: +(bytes / t / 1e6).toFixed(1), sumGBs: +(bytes / tr / 1e6).toFixed(1), fractionOfSum: +(tr / t).toFixed(2) };
+    A.dispose(); x.dispose(); ref.dispose();
   }
   const g = quick ? 128 : 256, Q = poisson(g);
   for (const backend of ['wasm', 'js']) {
@@ -80,7 +83,7 @@ export async function run() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await run();
-  for (const [, v] of Object.entries(r.spmv)) console.log(`  SpMV ${v.label.padEnd(26)} ${v.ms} ms  ${v.GBs} GB/s`);
+  for (const [, v] of Object.entries(r.spmv)) console.log(`  SpMV ${v.label.padEnd(26)} ${v.ms} ms  ${v.GBs} GB/s = ${(v.fractionOfSum * 100).toFixed(0)}% of eg.sum over the same bytes (${v.sumGBs} GB/s, interleaved)`);
   for (const [b, v] of Object.entries(r.cg)) console.log(`  CG Poisson ${v.grid} on ${b}: ${v.iterations} iterations${v.converged ? '' : ' (stopped)'}, ${v.msPerIteration} ms/iteration`);
   const i = process.argv.indexOf('--out');
   if (i > 0) (await import('node:fs')).writeFileSync(process.argv[i + 1], JSON.stringify(r, null, 1));
