@@ -197,6 +197,27 @@ export default function (test, { eg, backend }) {
     close(await kz.x.data(), xt, 1e-3, 'kaczmarz solution');
   });
 
+  test('solvers free their intermediates: eg.memory() is back where it was, less the results', async () => {
+    const P = poisson(5);
+    const A = eg.sparse.fromCOO(P.rows, P.cols, P.vals, [P.n, P.n]), b = eg.ones([P.n]), M = eg.linalg.precond.jacobi(A);
+    A.matmul(b).dispose(); // the CSR's index tensors are made on first use and belong to it
+    const before = eg.memory().tensors;
+    const runs = [
+      ['cg', () => eg.linalg.cg(A, b, { M })], ['gmres', () => eg.linalg.gmres(A, b, { restart: 5, M })],
+      ['gcrodr', () => eg.linalg.gcrodr(A, b, { m: 8, k: 3 })], ['dcdm', () => eg.linalg.dcdm(A, b, { model: (r) => r })],
+      ['lanczos', () => eg.linalg.lanczos(A, { k: 5, key: eg.random.key(SEED) })],
+      ['kaczmarz', () => eg.linalg.kaczmarz(A, b, { key: eg.random.key(SEED), blockSize: 4, maxIter: 40 })],
+      ['solveSequence', () => eg.linalg.solveSequence([{ A, b }, { A, b }], { m: 8, k: 3 })],
+    ];
+    for (const [name, run] of runs) {
+      const res = await run();
+      eg.dispose([res.x, res.basis, res.solutions]);
+      res.recycle?.dispose();
+      const now = eg.memory().tensors;
+      if (now !== before) fail(`${name}: ${now - before} tensor(s) left behind`);
+    }
+  });
+
   test('non-convergence is reported, never thrown; bad input is rejected', async () => {
     const r = rng(406);
     const n = 30, a = spd(r, n, 1e3), A = eg.tensor(Float32Array.from(a), [n, n]), b = eg.tensor(randn(r, [n]));

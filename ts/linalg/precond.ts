@@ -3,7 +3,7 @@ import { engine } from '../../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
-import { keep } from '../memory.js';
+import { keep, scope } from '../memory.js';
 import { CSR } from '../sparse/csr.js';
 
 export type Preconditioner = ((r: Tensor) => Tensor) & { dispose(): void };
@@ -25,7 +25,7 @@ export function jacobi(A: CSR | Tensor): Preconditioner {
     d = keep(o.segmentSum(o.gather(A.values, entries), rows, m));
   } else if (A instanceof Tensor && A.rank === 2 && A.shape[0] === A.shape[1]) {
     const n = A.shape[0];
-    d = keep(o.gather(o.reshape(A, [n * n]), Array.from({ length: n }, (_, i) => i * (n + 1))));
+    d = keep(scope(() => o.gather(o.reshape(A, [n * n]), Array.from({ length: n }, (_, i) => i * (n + 1)))));
   } else {
     throw new EdgegradError(op, `needs a square CSR or Tensor, got ${A instanceof Tensor ? fmtShape(A.shape) : typeof A}`, 'Pass the system matrix');
   }

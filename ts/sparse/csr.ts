@@ -4,7 +4,7 @@ import { engine } from '../../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
-import { keep } from '../memory.js';
+import { keep, scope } from '../memory.js';
 import { Pattern, hostIndex, checkShape2 } from './structure.js';
 import { spmm } from './matmul.js';
 
@@ -44,7 +44,7 @@ export class CSR {
     const { m, n } = this.pattern;
     const rows = this.pattern.rows(), cols = this.pattern.indices;
     const flat = Array.from(rows, (r, e) => r * n + cols[e]);
-    return o.reshape(o.segmentSum(this.values, flat, m * n), [m, n]);
+    return scope(() => o.reshape(o.segmentSum(this.values, flat, m * n), [m, n]));
   }
 
   /** Frees the index tensors and the values this matrix made (values passed in stay the caller's). */
@@ -144,6 +144,6 @@ export function fromDense(t: Tensor): CSR {
     for (let j = 0; j < n; j++) if (d[i * n + j] !== 0) { indices.push(j); flat.push(i * n + j); }
     indptr[i + 1] = indices.length;
   }
-  const v = keep(o.gather(o.reshape(t, [m * n]), flat));
+  const v = keep(scope(() => o.gather(o.reshape(t, [m * n]), flat)));
   return new CSR(new Pattern(m, n, indptr, Int32Array.from(indices)), v, [v]);
 }

@@ -10,6 +10,8 @@ import { keep } from '../memory.js';
 export class Pattern {
   private cache = new Map<string, Tensor>();
   private t?: { pattern: Pattern; perm: Int32Array };
+  /** Made by transposed(): disposing it leaves the pattern it came from alone. */
+  private derived = false;
 
   constructor(readonly m: number, readonly n: number, readonly indptr: Int32Array, readonly indices: Int32Array) {}
 
@@ -50,14 +52,17 @@ export class Pattern {
         perm[d] = e;
       }
     const pattern = new Pattern(n, m, tp, ti);
+    pattern.derived = true;
     pattern.t = { pattern: this, perm: invert(perm) };
     return (this.t = { pattern, perm });
   }
 
+  /** Frees the device copies (made again if used later); a pattern also frees those of the
+   *  transpose it derived. */
   dispose(): void {
     for (const t of this.cache.values()) t.dispose();
     this.cache.clear();
-    if (this.t) { const back = this.t.pattern; this.t = undefined; back.t = undefined; back.dispose(); }
+    if (this.t && !this.derived) this.t.pattern.dispose();
   }
 }
 
