@@ -26,12 +26,15 @@ export interface WebGPUBackend {
 /** Pooled bytes kept for reuse beyond which freed buffers are destroyed. */
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
+/** Every GPU object a backend was opened on, for the life of the process. Dawn for Node aborts
+ *  (futex error or segfault) when the object `create()` returned is collected while a device
+ *  made from it exists, or at exit once that happened; a closure variable is not enough, since
+ *  the bundler drops one that is never read. A process opens one or two such objects. */
+const held = new Set<GPU>();
+
 export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promise<WebGPUBackend> {
-  const { adapter, device, info } = await openDevice(gpu, opts);
-  // Dawn for Node tears its instance down when the object create() returned is collected,
-  // even while the device is in use; the backend therefore holds the GPU and adapter for as
-  // long as it lives (dispose() lets go).
-  let owners: { gpu: GPU; adapter: GPUAdapter } | null = { gpu, adapter };
+  held.add(gpu);
+  const { device, info } = await openDevice(gpu, opts);
   const limits = limitsRecord(device.limits);
   const maxPerDim = limits.maxComputeWorkgroupsPerDimension;
   const maxBinding = limits.maxStorageBufferBindingSize;
@@ -169,7 +172,6 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
       staging.destroyAll();
       dummy.destroy();
       device.destroy();
-      owners = null;
     },
   };
   return { backend, adapter: info, limits };
