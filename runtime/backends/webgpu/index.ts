@@ -2,7 +2,7 @@
 // (navigator.gpu, or the `webgpu` npm package in Node). No platform globals are touched.
 import type { Backend, DType, KernelName, Kernels, TypedArray, UnaryOp } from '../../types.js';
 import { makeTyped } from '../../types.js';
-import { openDevice, limitsRecord, type AdapterInfo, type DeviceOptions } from './device.js';
+import { openDevice, limitsRecord, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
 import { MAP_READ, Usage } from './gpu-constants.js';
 import { Launcher } from './launcher.js';
 import { BufferPool, GpuHandle, STAGING_USAGE, STORAGE_USAGE } from './storage.js';
@@ -15,7 +15,7 @@ import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
 
 export { GpuHandle } from './storage.js';
-export type { AdapterInfo, DeviceOptions } from './device.js';
+export { openAdapter, GPU_REQUEST_TIMEOUT_MS, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
 
 export interface WebGPUBackend {
   backend: Backend<GpuHandle>;
@@ -26,15 +26,10 @@ export interface WebGPUBackend {
 /** Pooled bytes kept for reuse beyond which freed buffers are destroyed. */
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
-/** Every GPU object a backend was opened on, for the life of the process. Dawn for Node aborts
- *  (futex error or segfault) when the object `create()` returned is collected while a device
- *  made from it exists, or at exit once that happened; a closure variable is not enough, since
- *  the bundler drops one that is never read. A process opens one or two such objects. */
-const held = new Set<GPU>();
-
-export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promise<WebGPUBackend> {
-  held.add(gpu);
-  const { device, info } = await openDevice(gpu, opts);
+/** A backend on an adapter from openAdapter() (init() looks at the adapter before asking for a device). */
+export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOptions): Promise<WebGPUBackend> {
+  const device = await openDevice(opened, opts);
+  const info = opened.info;
   const limits = limitsRecord(device.limits);
   const maxPerDim = limits.maxComputeWorkgroupsPerDimension;
   const maxBinding = limits.maxStorageBufferBindingSize;
