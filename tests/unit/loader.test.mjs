@@ -7,11 +7,11 @@ import { createServer } from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relative, join } from 'node:path';
 import * as eg from '../../dist/edgegrad.node.js';
+import { SEED } from '../conformance/seeded.js';
 
 const wasmUrl = new URL('../../dist/edgegrad.wasm', import.meta.url);
 const wasmPath = fileURLToPath(wasmUrl);
 const bytes = readFileSync(wasmPath);
-const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 async function worksOnWasm(info, what) {
   assert.is(info.selected, 'wasm', `${what}: selected ${info.selected} (${info.backends.wasm.reason})`);
