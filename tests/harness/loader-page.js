@@ -1,17 +1,20 @@
 // Loaded by tests/harness/loader.html (served by tests/runners/chromium.mjs, which maps
 // /assets/edgegrad-<hash>.wasm to dist/edgegrad.wasm as a bundler's asset loader would, and
 // serves /nowasm/ as dist/ without its .wasm files). window.__egLoader() -> [{ name, error }].
+import { SEED, mulberry32 } from '../conformance/seeded.js';
+
+const rand = mulberry32(SEED);
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });
 const expect = (cond, msg) => { if (!cond) throw new Error(msg); };
 
 /** softmax of fresh random numbers against a float64 reference, on the selected backend. */
 async function softmaxWorks(eg, what) {
-  const xs = Array.from({ length: 7 }, () => Math.random() * 6 - 3);
+  const xs = Array.from({ length: 7 }, () => rand() * 6 - 3);
   const got = await eg.softmax(eg.tensor(xs), -1).data();
   const m = Math.max(...xs);
   const s = xs.reduce((a, v) => a + Math.exp(v - m), 0);
-  xs.forEach((v, i) => expect(Math.abs(got[i] - Math.exp(v - m) / s) <= 1e-6, `${what}: softmax[${i}] = ${got[i]}, want ${Math.exp(v - m) / s} (x = ${xs.join(', ')})`));
+  xs.forEach((v, i) => expect(Math.abs(got[i] - Math.exp(v - m) / s) <= 1e-6, `${what}: softmax[${i}] = ${got[i]}, want ${Math.exp(v - m) / s} (seed ${SEED})`));
   expect(eg.stats().launches.wasm >= 1, `${what}: the op did not run on wasm`);
 }
 

@@ -77,6 +77,7 @@ async function loaderChecks(url) {
   const page = await browser.newPage();
   try {
     page.on('pageerror', (e) => console.log(`  [loader page error] ${errorText(e)}`));
+    if (process.env.EG_SEED !== undefined) await page.evaluateOnNewDocument((seed) => { globalThis.EG_SEED = seed; }, Number(process.env.EG_SEED));
     await page.goto(url, { waitUntil: 'load', timeout: 60e3 });
     const results = await page.evaluate(() => window.__egLoader());
     for (const r of results) {

@@ -6,13 +6,13 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SEED } from '../conformance/seeded.js';
 
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'eg-xdg-'));
 const eg = await import('../../dist/edgegrad.node.js');
 const { create } = await import('webgpu');
 const gpu = create([]);
-const SEED = Number(process.env.EG_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Forwards to Dawn, recording every device made through it; `delayMs` holds requestAdapter back. */
