@@ -261,7 +261,10 @@ let solvers = null;
 if (!stub && !flag('--no-solvers')) {
   log('\n[solvers] SpMV (Poisson 1024², random 1M nnz) and CG on Poisson 256²');
   const f = join(tmp, 'solvers.json');
-  const run = await runChild('solvers', ['bench/solvers.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp };
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
+  const run = await runChild('solvers', ['bench/solvers.mjs', ...(quick ? ['--quick'] : []), '--out', f], { env });
   process.stdout.write(run.stdout);
   solvers = readJson(f) ?? { error: 'solvers run failed' };
   const bw = limits.bandwidth?.wasmSumReadGBs;
