@@ -1,5 +1,6 @@
-// The package as a user gets it: `npm pack` of this repository, unpacked into a fresh
-// project's node_modules/edgegrad (no registry: edgegrad has no dependencies to fetch).
+// The package as a user gets it: `npm pack` of this repository, installed with
+// `npm install --offline <tarball>` into a fresh project (edgegrad has no dependencies, so
+// nothing is fetched from a registry).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +20,8 @@ export function pack() {
 /** A fresh project folder with the packed edgegrad in node_modules and the given files. */
 export function freshProject(name, files = {}) {
   const dir = freshTmp(name);
-  const pkg = join(dir, 'node_modules', 'edgegrad');
-  mkdirSync(pkg, { recursive: true });
-  execFileSync('tar', ['-xzf', pack().tarball, '-C', pkg, '--strip-components=1']);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: { edgegrad: `file:${pack().tarball}` } }, null, 2));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }, null, 2));
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', pack().tarball], { cwd: dir, stdio: 'pipe' });
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(join(dir, f, '..'), { recursive: true });
     writeFileSync(join(dir, f), text);
