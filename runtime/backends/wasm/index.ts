@@ -12,6 +12,7 @@ import { jsKernels } from '../js/index.js';
 import { Heap } from './heap.js';
 import { collapse } from './layout.js';
 import { wasmOptimStep, type OptimStepExport } from './optim.js';
+import { wasmOtLse, type OtLseExport } from './ot.js';
 
 export { simdProbe, relaxedSimdProbe } from './probe.js';
 
@@ -41,6 +42,7 @@ interface Exports {
   layerNorm(x: number, g: number, b: number, out: number, rows: number, cols: number, eps: number, hasG: number, hasB: number): void;
   rmsNorm(x: number, g: number, out: number, rows: number, cols: number, eps: number, hasG: number): void;
   optimStep: OptimStepExport;
+  otLse: OtLseExport;
 }
 
 // Codes shared with assembly/: the order of the unions in runtime/types.ts.
@@ -55,7 +57,7 @@ const unaryCodes: Record<UnaryOp, number> = {
 const reduceCodes: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
 const dtypeCodes: Record<DType, number> = { float32: 0, int32: 1, uint8: 2 };
 const intUnary = new Set<string>(['neg', 'abs', 'sign', 'square']);
-const floatOnly = new Set<KernelName>(['matmul', 'softmax', 'logSumExp', 'layerNorm', 'rmsNorm', 'optimStep']);
+const floatOnly = new Set<KernelName>(['matmul', 'softmax', 'logSumExp', 'layerNorm', 'rmsNorm', 'optimStep', 'otLse']);
 const META_BYTES = 1024; // shape + 4 stride rows of up to 16 axes, as i32
 const MAX_RANK = 16;
 
@@ -83,6 +85,15 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
   const heap = new Heap(memory, ex.heapBase());
   const meta = heap.alloc(META_BYTES);
   let packA = -1, packB = -1;
+  let scratchPtr = -1, scratchBytes = 0;
+  const scratch = (bytes: number): number => {
+    if (bytes > scratchBytes) {
+      if (scratchPtr >= 0) heap.release(scratchPtr, scratchBytes);
+      scratchBytes = Math.max(bytes, 2 * scratchBytes);
+      scratchPtr = heap.alloc(scratchBytes);
+    }
+    return scratchPtr;
+  };
   let live = 0;
 
   // Whole-memory views, rebuilt when growth replaces the buffer.
@@ -202,6 +213,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
       ex.cast(dtypeCodes[p.from], dtypeCodes[p.to], check(x), check(out), p.size);
     },
     optimStep: wasmOptimStep(ex.optimStep, check),
+    otLse: wasmOtLse(ex.otLse, check, scratch),
   };
 
   return {
