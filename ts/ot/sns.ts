@@ -89,7 +89,10 @@ function newton(f: Float64Array, g: Float64Array, c: Float64Array, a: Float64Arr
       for (let i = 0; i < n; i++) f1[i] = f[i] + alpha * x[i];
       for (let j = 0; j < m; j++) g1[j] = g[j] + alpha * x[n + j];
       const cand = dual(f1, g1, c, a, b, reg);
-      if (cand.value >= d.value + 1e-4 * alpha * slope) { next = cand; break; }
+      // near the optimum the dual's gain drops below float64 rounding of its value; a smaller
+      // marginal error with the value unchanged to rounding is then progress too
+      const flat = cand.value >= d.value - 1e-14 * (Math.abs(d.value) + 1);
+      if (cand.value >= d.value + 1e-4 * alpha * slope || (flat && errorOf(cand, a, b) < error)) { next = cand; break; }
       alpha /= 2;
     }
     steps++;
