@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import * as eg from '../../dist/edgegrad.node.js';
+import { SEED } from '../conformance/seeded.js';
 
 const wasmUrl = new URL('../../dist/edgegrad.wasm', import.meta.url);
 const wasmPath = fileURLToPath(wasmUrl);
 const bytes = readFileSync(wasmPath);
-const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 async function worksOnWasm(info, what) {
   assert.is(info.selected, 'wasm', `${what}: selected ${info.selected} (${info.backends.wasm.reason})`);

@@ -2,13 +2,12 @@
 // the maximum of the dual ⟨f, a⟩ + ⟨g, b⟩ − reg·Σ exp((f ⊕ g − C)/reg) (plus reg·mass at the
 // optimum, where Σ P = mass); by the envelope theorem its gradients are the maximisers:
 // ∂W/∂C = P, ∂W/∂a = f, ∂W/∂b = g. A fixed number of log-domain iterations, no readback, so
-// it is synchronous and usable inside eg.grad.
+// it is synchronous and usable inside eg.grad. The rule is `sinkhornLoss` in autodiff/rules.ts.
 import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros } from '../creation.js';
 import { scope } from '../memory.js';
 import { defOp } from '../autodiff/tape.js';
-import { rules, unbroadcast } from '../autodiff/rules.js';
 import { assertTensor } from '../ops/util.js';
 import { softmin } from './softmin.js';
 import { checkReg, checkShapes } from './validate.js';
@@ -46,11 +45,3 @@ export function sinkhornLoss(a: Tensor, b: Tensor, C: Tensor, opts: SinkhornLoss
   for (const k of ['plan', 'f', 'g']) (attrs[k] as Tensor).dispose();
   return out;
 }
-
-rules.sinkhornLoss = (gr, [a, b, C], _, { plan, f, g }) => {
-  const P = plan as Tensor;
-  const lead = a.shape.slice(0, -1);
-  const gb = o.reshape(gr, [...lead, 1]);
-  const dC = o.mul(o.reshape(gr, [...lead, 1, 1]), o.reshape(P, [...lead, P.shape[1], P.shape[2]]));
-  return [o.mul(gb, f as Tensor), o.mul(gb, g as Tensor), unbroadcast(dC, C.shape)];
-};

@@ -10,6 +10,6 @@ export function softmin(op: string, C: Tensor, h: Tensor, batch: number, axis: 0
   const n = C.shape[C.rank - 2], m = C.shape[C.rank - 1];
   const cBatchStride = C.rank === 3 ? n * m : 0;
   const len = axis === 1 ? n : m;
-  const s = engine.run(op, 'otLse', [C.live(op), h.live(op)], 'float32', batch * len, { batch, n, m, cBatchStride, axis, reg, dtype: 'float32' });
+  const s = engine.run(op, 'otLse', [C.live(op), h.live(op)], 'float32', batch * len, { batch, n, m, cBatchStride, axis, reg });
   return wrap(s, [batch, len]);
 }
