@@ -18,6 +18,7 @@ import { where } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
+import { otLse } from './ot.js';
 
 export { GpuHandle } from './storage.js';
 export type { AdapterInfo, DeviceOptions } from './device.js';
@@ -82,6 +83,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
     optimStep: webgpuOptimStep(L),
+    otLse: (c, h, out, p) => otLse(L, c, h, out, p),
   };
 
   const backend: Backend<GpuHandle> = {
