@@ -25,10 +25,12 @@ try {
   const s = await train(page, { dataset: 'spiral', optimizer: 'adam', backend: 'wasm', steps: 1500 });
   console.log(`train: ${s.steps} steps on wasm, loss ${s.losses[0].toFixed(3)} -> ${s.losses.at(-1).toFixed(3)}, ${s.frames} frames`);
   await shot('train');
-  for (const p of ['transport', 'generate']) {
-    await page.goto(`${url}#${p}`);
-    await shot(p);
-  }
+  await page.goto(`${url}#transport`);
+  await waitReady(page);
+  await page.waitForFunction(() => window.__webapp.transport, { timeout: 120e3 });
+  await shot('transport');
+  await page.goto(`${url}#generate`);
+  await shot('generate');
   await page.goto(`${url}#about`);
   await waitReady(page);
   if (report.backends.webgpu.ok) {

@@ -1,7 +1,8 @@
 // The playground (examples/webapp) in Chromium: trains the spiral for 200 Adam steps on wasm
 // (and WebGPU where the browser has it) and sees the loss fall and both pictures change; then,
 // with the server stopped and the page offline, reloads and trains again from the service
-// worker's cache; finally a new build is served and the page moves to it on request.
+// worker's cache; finally a new build is served and the page moves to it on request. The
+// Transport page's Sinkhorn plan is checked against a float64 solve, before and after a drag.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildWebapp } from '../../examples/webapp/build.mjs';
@@ -33,7 +34,7 @@ function assertLearned(s, steps, what) {
   const head = mean(s.losses.slice(0, 5)), tail = mean(s.losses.slice(-5));
   // 3 balanced classes start near ln 3 = 1.10; full-batch Adam (lr 0.01) brings it to ~0.1 in
   // 200 steps and to ~0.6 in 30 (measured over seeds)
-  assert.ok(head > 0.85 && head < 1.5, `${what}: initial loss ${head} is not near ln 3 (seed ${SEED})`);
+  assert.ok(head > 0.7 && head < 2, `${what}: initial loss ${head} is far from ln 3 (seed ${SEED})`);
   const [ratio, acc] = steps >= 200 ? [0.3, 0.85] : [0.8, 0.4];
   assert.ok(tail < ratio * head, `${what}: loss fell only from ${head} to ${tail} in ${steps} steps (seed ${SEED})`);
   assert.ok(s.accuracy > acc, `${what}: train accuracy ${s.accuracy} after ${steps} steps (chance is 1/3; seed ${SEED})`);
@@ -88,6 +89,50 @@ test('online: WebGPU (where the browser has it) trains the same model along the 
   assert.equal(problems, []);
 });
 
+/** Entropic OT in float64, log domain, uniform weights: the plan exp((f_i + g_j - C_ij)/reg). */
+function sinkhorn64(x, y, reg) {
+  const n = x.length / 2, k = y.length / 2;
+  const C = Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => (x[2 * i] - y[2 * j]) ** 2 + (x[2 * i + 1] - y[2 * j + 1]) ** 2));
+  const lse = (v) => { const m = Math.max(...v); return m + Math.log(v.reduce((s, t) => s + Math.exp(t - m), 0)); };
+  let f = new Array(n).fill(0), g = new Array(k).fill(0);
+  for (let it = 0; it < 20000; it++) {
+    f = f.map((_, i) => reg * Math.log(1 / n) - reg * lse(g.map((gj, j) => (gj - C[i][j]) / reg)));
+    g = g.map((_, j) => reg * Math.log(1 / k) - reg * lse(f.map((fi, i) => (fi - C[i][j]) / reg)));
+  }
+  const P = C.map((row, i) => row.map((c, j) => Math.exp((f[i] + g[j] - c) / reg)));
+  return { P, cost: P.reduce((s, row, i) => s + row.reduce((t, p, j) => t + p * C[i][j], 0), 0) };
+}
+
+function assertPlan(t, what) {
+  assert.ok(t && !t.error, `${what}: ${t?.error}`);
+  const ref = sinkhorn64(t.x, t.y, t.reg);
+  const max = Math.max(...ref.P.flat());
+  ref.P.forEach((row, i) => row.forEach((p, j) => assert.ok(Math.abs(t.plan[i * t.k + j] - p) <= 1e-3 * max, `${what}: plan[${i},${j}] = ${t.plan[i * t.k + j]}, float64 ${p}`)));
+  assert.ok(Math.abs(t.cost - ref.cost) <= 1e-3 * ref.cost, `${what}: cost ${t.cost}, float64 ${ref.cost}`);
+}
+
+test('Transport: the Sinkhorn plan matches a float64 solve, and follows a dragged point', async () => {
+  await page.goto(`${srv.url}?seed=${SEED}#transport`);
+  await waitReady(page);
+  await page.waitForFunction(() => window.__webapp.transport, { timeout: 60e3 });
+  const first = await page.evaluate(() => window.__webapp.transport);
+  assertPlan(first, 'initial clouds');
+  // drag source point 0 across the canvas (CSS size = canvas size here)
+  const box = await (await page.$('#ot-canvas')).boundingBox();
+  const s = Math.min(box.width, box.height) / 2.4;
+  const at = (px, py) => [box.x + box.width / 2 + px * s, box.y + box.height / 2 - py * s];
+  await page.mouse.move(...at(first.x[0], first.x[1]));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.9, 0.8), { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction((n) => window.__webapp.transport.solves > n && !window.__webapp.transportBusy, { timeout: 60e3 }, first.solves);
+  const moved = await page.evaluate(() => window.__webapp.transport);
+  assert.ok(Math.abs(moved.x[0] - 0.9) < 0.02 && Math.abs(moved.x[1] - 0.8) < 0.02, `point 0 at ${moved.x[0]}, ${moved.x[1]}`);
+  assert.is.not(moved.cost, first.cost);
+  assertPlan(moved, 'after the drag');
+  assert.equal(problems, []);
+});
+
 test('the service worker precaches every file of the build under the build version', async () => {
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 30e3 });
   const cached = await page.evaluate(async () => {
@@ -107,6 +152,7 @@ test('offline: the server is gone, the page reloads and trains again from the ca
   const network = [];
   const onResponse = (r) => { if (!r.fromServiceWorker() && !r.url().startsWith('data:')) network.push(r.url()); };
   page.on('response', onResponse);
+  await page.evaluate(() => { location.hash = '#train'; });
   await page.reload({ waitUntil: 'load' });
   await waitReady(page);
   const s = await train(page, settings('wasm', 200));

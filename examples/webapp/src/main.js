@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import { DATASETS, makeData } from './datasets.js';
 import { registerServiceWorker } from './offline.js';
+import { setupTransport } from './transport.js';
 
 const $ = (sel) => document.querySelector(sel);
 // What the browser test reads: training state, every loss, frames drawn.
@@ -14,7 +15,9 @@ function showPage() {
   for (const s of document.querySelectorAll('main > section')) s.hidden = s.dataset.page !== page;
   for (const a of document.querySelectorAll('nav a[data-page]')) a.classList.toggle('active', a.dataset.page === page);
   if (page === 'train') plot.setSize(plotSize());
+  if (page === 'transport' && state.report && !transportStarted) { transportStarted = true; transport.start(); }
 }
+let transportStarted = false;
 addEventListener('hashchange', showPage);
 
 // ---- the worker ----
@@ -68,15 +71,20 @@ function ready(m) {
   for (const name of m.optimizers) form.optimizer.add(new Option(name, name, name === 'adam', name === 'adam'));
   form.optimizer.onchange();
   const b = m.report.backends;
-  for (const name of ['webgpu', 'wasm', 'js']) {
-    const o = new Option(b[name].ok ? name : `${name} (unavailable)`, name, false, name === m.report.selected);
-    o.disabled = !b[name].ok;
-    if (!b[name].ok) o.title = b[name].reason ?? '';
-    form.backend.add(o);
+  for (const select of [form.backend, $('#ot-form').backend]) {
+    for (const name of ['webgpu', 'wasm', 'js']) {
+      // Transport's 14 x 11 problem is latency-bound: wasm answers a drag fastest
+      const pick = select === form.backend ? m.report.selected : b.wasm.ok ? 'wasm' : m.report.selected;
+      const o = new Option(b[name].ok ? name : `${name} (unavailable)`, name, false, name === pick);
+      o.disabled = !b[name].ok;
+      if (!b[name].ok) o.title = b[name].reason ?? '';
+      select.add(o);
+    }
   }
   $('#train').disabled = $('#calibrate').disabled = $('#bench').disabled = false;
   $('#readout').textContent = `ready: ${m.report.selected} selected by eg.init(); pick a backend and press Train`;
   renderAbout(m);
+  showPage();
 }
 
 // the loss curve: uPlot (canvas, 40 KB) redraws tens of thousands of points in a few ms
@@ -165,6 +173,9 @@ $('#train').onclick = () => {
 };
 $('#stop').onclick = () => worker.postMessage({ type: 'stop' });
 function finishRun() { running = null; $('#train').disabled = false; $('#stop').disabled = true; }
+
+// ---- Transport ----
+const transport = setupTransport({ send, state, form: $('#ot-form'), canvas: $('#ot-canvas'), readout: $('#ot-readout') });
 
 // ---- About ----
 const ms = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));

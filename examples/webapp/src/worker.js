@@ -118,6 +118,26 @@ async function bench(m) {
   return rows;
 }
 
+/** The entropic OT plan between two point clouds with uniform weights, squared Euclidean cost. */
+async function transport(m) {
+  await use(m.backend);
+  const n = m.x.length / 2, k = m.y.length / 2;
+  const C = eg.scope(() => {
+    const d = eg.sub(eg.tensor(m.x, [n, 1, 2]), eg.tensor(m.y, [1, k, 2]));
+    return eg.sum(eg.mul(d, d), -1);
+  });
+  const t0 = performance.now();
+  try {
+    const r = await eg.ot.sinkhorn(new Array(n).fill(1 / n), new Array(k).fill(1 / k), C, { reg: m.reg, maxIter: 2000, tol: 1e-6 });
+    const plan = await r.plan.data();
+    const out = { plan, n, k, cost: r.cost, iterations: r.iterations, error: r.error, converged: r.converged, ms: performance.now() - t0, backend: m.backend };
+    eg.dispose([r.plan, r.f, r.g]);
+    return out;
+  } finally {
+    C.dispose();
+  }
+}
+
 async function calibrate() {
   await eg.init({ backend: 'auto' });
   return eg.calibrate({ maxLog2: 20, reps: 3 });
@@ -131,6 +151,7 @@ self.onmessage = async (e) => {
   try {
     if (m.type === 'train') await train(m);
     else if (m.type === 'bench') postMessage({ type: 'bench-done', id: m.id, rows: await bench(m) });
+    else if (m.type === 'transport') { const r = await transport(m); postMessage({ type: 'transported', id: m.id, ...r }, [r.plan.buffer]); }
     else if (m.type === 'calibrate') postMessage({ type: 'calibrated', id: m.id, result: await calibrate() });
     else throw new Error(`unknown message type '${m.type}'`);
   } catch (err) {
