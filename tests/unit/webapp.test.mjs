@@ -89,6 +89,25 @@ test('online: WebGPU (where the browser has it) trains the same model along the 
   assert.equal(problems, []);
 });
 
+test('Stop ends an unbounded run (steps 0) while it trains', async () => {
+  await page.evaluate(() => {
+    const form = document.querySelector('#train-form');
+    form.steps.value = '0';
+    form.backend.value = 'wasm';
+    document.querySelector('#train').click();
+  });
+  // the worker only hears Stop if it yields between steps: two frames drawn, then Stop
+  await page.waitForFunction(() => window.__webapp.status === 'training' && window.__webapp.frames >= 2, { timeout: 60e3 });
+  const framesBefore = await page.evaluate(() => window.__webapp.frames);
+  await page.click('#stop');
+  await page.waitForFunction(() => window.__webapp.status !== 'training', { timeout: 30e3 });
+  const s = await page.evaluate(() => ({ status: window.__webapp.status, steps: window.__webapp.steps, n: window.__webapp.losses.length, frames: window.__webapp.frames }));
+  assert.is(s.status, 'stopped');
+  assert.ok(s.steps > 0 && s.n === s.steps, `steps ${s.steps}, losses ${s.n}`);
+  assert.ok(s.frames > framesBefore, 'a final frame after Stop');
+  assert.equal(problems, []);
+});
+
 /** Entropic OT in float64, log domain, uniform weights: the plan exp((f_i + g_j - C_ij)/reg). */
 function sinkhorn64(x, y, reg) {
   const n = x.length / 2, k = y.length / 2;
