@@ -1,5 +1,6 @@
 import { setPlatform } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
+import { pageUrl } from './page.js';
 
 setPlatform({
   name: 'browser',
@@ -7,6 +8,7 @@ setPlatform({
   // URL is written out whole: bundlers (Vite, Rollup, webpack) copy the file and rewrite the
   // URL only for `new URL('literal', import.meta.url)`, not for a computed name.
   defaultWasm: (relaxed) => (relaxed ? new URL('./edgegrad.relaxed.wasm', import.meta.url) : new URL('./edgegrad.wasm', import.meta.url)),
+  baseUrl: pageUrl,
   gpu: navigatorGpu,
   canCompileBytes: true,
 });
