@@ -139,7 +139,8 @@ async function transport(m) {
 }
 
 async function calibrate() {
-  await eg.init({ backend: 'auto' });
+  // 'auto' passes over software adapters (SwiftShader); calibrating still compares whatever GPU there is
+  await eg.init({ backend: report.backends.webgpu.ok ? 'webgpu' : 'auto' });
   return eg.calibrate({ maxLog2: 20, reps: 3 });
 }
 
