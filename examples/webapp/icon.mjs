@@ -44,8 +44,15 @@ function chunk(type, data) {
   return out;
 }
 
+const made = new Map(); // size -> PNG: a rebuild in the same process draws nothing again
+
 /** An RGBA PNG of the icon, size x size pixels, 2x2 supersampled. */
 export function iconPng(size) {
+  if (!made.has(size)) made.set(size, draw(size));
+  return made.get(size);
+}
+
+function draw(size) {
   const raw = Buffer.alloc(size * (4 * size + 1));
   for (let py = 0; py < size; py++) {
     raw[py * (4 * size + 1)] = 0; // filter: none
