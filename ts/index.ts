@@ -24,3 +24,4 @@ export * as nn from './nn/index.js';
 export * as sparse from './sparse/index.js';
 export * as linalg from './linalg/index.js';
 export * as implicit from './implicit/index.js';
+export * as ot from './ot/index.js';

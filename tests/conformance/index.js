@@ -12,5 +12,6 @@ import train from './train.test.js';
 import sparse from './sparse.test.js';
 import solvers from './solvers.test.js';
 import implicit from './implicit.test.js';
+import ot from './ot.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, sparse, solvers, implicit };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, sparse, solvers, implicit };
