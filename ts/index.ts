@@ -12,7 +12,7 @@ export type { NestedArray } from './tensor.js';
 export * from './creation.js';
 export * from './ops/index.js';
 export { scope, dispose, keep, memory, stats, resetStats, sync } from './memory.js';
-export type { MemoryReport } from './memory.js';
+export type { MemoryReport, LiveTensor } from './memory.js';
 export * as random from './random.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient } from './autodiff/grad.js';
 export type { GradOptions } from './autodiff/grad.js';
