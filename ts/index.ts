@@ -8,6 +8,7 @@ export type { DType, BackendName, TypedArray } from '../runtime/types.js';
 export { EdgegradError } from '../runtime/errors.js';
 export type { Stats } from '../runtime/stats.js';
 export { Tensor } from './tensor.js';
+export { print } from './print.js';
 export type { NestedArray } from './tensor.js';
 export * from './creation.js';
 export * from './ops/index.js';

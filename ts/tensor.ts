@@ -1,7 +1,9 @@
 import { engine, type Storage } from '../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../runtime/errors.js';
 import type { BackendName, DType, TypedArray } from '../runtime/types.js';
+import { denoInspect, nodeInspect } from '../runtime/inspect.js';
 import * as ops from './ops/index.js';
+import { body, header } from './format.js';
 import type { TensorLike, Axis } from './ops/index.js';
 
 let nextId = 0;
@@ -58,7 +60,18 @@ export class Tensor {
   }
   [Symbol.dispose](): void { this.dispose(); }
 
-  toString(): string { return `Tensor(${this.dtype} ${fmtShape(this.shape)} on ${this.storage.backend.name})`; }
+  /** dtype, shape, backend and the values (NumPy-style, the middle of big tensors elided);
+   *  a tensor on the GPU says how to read it, since printing cannot wait. */
+  toString(): string {
+    if (this.disposed) return header(this, 'disposed');
+    const s = this.storage;
+    if (s.gen !== engine.gen) return header(this, `from before eg.init() switched backends`);
+    const on = header(this, `on ${s.backend.name}`);
+    if (!s.backend.isCPU || !s.backend.readSync) return `${on}\n[values on ${s.backend.name}: await t.array()]`;
+    return `${on}\n${body(engine.readSync(s), this.shape, this.dtype)}`;
+  }
+  [nodeInspect](): string { return this.toString(); }
+  [denoInspect](): string { return this.toString(); }
 
   // methods mirror the functions in ops/
   add(b: TensorLike): Tensor { return ops.add(this, b); }
