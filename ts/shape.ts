@@ -49,9 +49,10 @@ export function collapse(shape: readonly number[], strides: number[][]): { shape
   return { shape: sh, strides: st };
 }
 
+/** A 0-d tensor has no axis to name (NumPy raises AxisError for axis=0 there too). */
 export function normAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1))
-    throw new EdgegradError(op, `axis ${axis} is out of range for rank ${rank}`, `Use an integer in [${-rank}, ${rank - 1}]`);
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank)
+    throw new EdgegradError(op, `axis ${axis} is out of range for rank ${rank}`, rank ? `Use an integer in [${-rank}, ${rank - 1}]` : 'A 0-d tensor has no axes: leave the axis out, or reshape it to [1]');
   return axis < 0 ? axis + rank : axis;
 }
 
