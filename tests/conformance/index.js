@@ -10,5 +10,6 @@ import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
 import print from './print.test.js';
+import edges from './edges.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, print };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, print, edges };

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OPS, NOT_FUZZED } from './ops.mjs';
+import { OPS, NOT_FUZZED, REGRESSIONS } from './ops.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
@@ -137,7 +137,8 @@ async function check(name, args) {
 }
 
 const t0 = performance.now();
-const out = await fc.check(property, { numRuns: runs, seed }).catch((e) => ({ failed: true, error: e }));
+const examples = REGRESSIONS.filter(([name]) => names.includes(name)).map((c) => [c]);
+const out = await fc.check(property, { numRuns: runs, seed, examples }).catch((e) => ({ failed: true, error: e }));
 send({
   type: 'done', seed, backends, ms: Math.round(performance.now() - t0), counts,
   numRuns: out.numRuns, failed: out.failed, numShrinks: out.numShrinks,

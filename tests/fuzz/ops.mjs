@@ -163,3 +163,22 @@ export const OPS = {
   cast: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), () => fc.tuple(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...DTYPES) }, { weight: 1, arbitrary: fc.constant('float64') }))), call: (eg, [x, d]) => eg.cast(x, d) },
   clone: { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg.clone(x) },
 };
+
+const t = (shape, data, dtype = 'float32') => ({ tensor: true, shape, dtype, data });
+/** Cases the fuzzer once found (issue 6 and since): checked first in every run. */
+export const REGRESSIONS = [
+  ['softmax', [t([], [1.5]), 0]],
+  ['logSoftmax', [t([], [1.5]), 0]],
+  ['logSumExp', [t([], [1.5]), 0, false]],
+  ['concat', [[t([], [1]), t([], [2])], 0]],
+  ['sum', [t([], [3]), 0, false]],
+  ['mean', [t([], [3]), 0, true]],
+  ['argmax', [t([], [0]), 0, true]],
+  ['gather', [t([1, 0], [], 'uint8'), t([], [0], 'int32'), -1]],
+  ['sin', [t([3], [1e30, -3e38, 20000.5])]],
+  ['cos', [t([2], [1e18, 16385])]],
+  ['div', [t([2], [0, 1]), t([1, 1, 3], [0, 1, 2], 'uint8')]],
+  ['where', [t([2], [1, 0], 'uint8'), t([3], [1, 2, 3], 'int32'), 1.5]],
+  ['matmul', [t([2], [1, 2]), t([3, 1], [1, 2, 3]), {}]],
+  ['stack', [[t([1], [1]), t([], [2])], 0]],
+];
