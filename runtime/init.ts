@@ -1,6 +1,6 @@
 // init(): probes every backend, picks one, and reports why the others were rejected.
 import { engine, type FallbackPolicy } from './engine.js';
-import { platform, type WasmSource } from './platform.js';
+import { platform, type GPUEntry, type GPUPowerPreferenceName, type WasmSource } from './platform.js';
 import { toModule, compileSync } from './loader.js';
 import { EdgegradError } from './errors.js';
 import type { Backend, BackendName } from './types.js';
@@ -12,14 +12,14 @@ export interface InitOptions {
   /** The .wasm, as wasm-pack's init() takes it. Default: the bundled build next to the module. */
   wasm?: WasmSource;
   /** A WebGPU entry point (Node: `create([])` from the `webgpu` package). Default: navigator.gpu / dynamic import. */
-  gpu?: GPU | null;
+  gpu?: GPUEntry | null;
   /** What happens when a backend lacks a kernel: run the js reference ('cpu'), also warn once, or throw. */
   fallback?: FallbackPolicy;
   /** Output size (elements) from which CPU-resident work moves to the GPU. */
   thresholds?: { webgpu?: number };
   /** Record allocation sites so eg.memory().leaks can say where live tensors came from. */
   debug?: boolean;
-  powerPreference?: GPUPowerPreference;
+  powerPreference?: GPUPowerPreferenceName;
 }
 
 export interface CapabilityReport {
@@ -93,7 +93,7 @@ export async function init(options: InitOptions = {}): Promise<CapabilityReport>
         if (!found.gpu) throw new Error(found.reason ?? 'no WebGPU entry point');
         gpu = found.gpu;
       }
-      const g = await createWebGPUBackend(gpu, { powerPreference: options.powerPreference });
+      const g = await createWebGPUBackend(gpu as GPU, { powerPreference: options.powerPreference });
       engine.backends.webgpu = g.backend as Backend;
       report.backends.webgpu = { ok: true, adapter: g.adapter, limits: g.limits };
     } catch (e) {

@@ -16,7 +16,7 @@ export { scope, dispose, keep, memory, stats, resetStats, sync } from './memory.
 export type { MemoryReport, LiveTensor } from './memory.js';
 export * as random from './random.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient } from './autodiff/grad.js';
-export type { GradOptions } from './autodiff/grad.js';
+export type { GradOptions, GradsOf } from './autodiff/grad.js';
 export type { Tree } from './autodiff/tree.js';
 export * as optim from './optim/index.js';
 export * as hessian from './hessian/index.js';

@@ -1,4 +1,4 @@
-import { writeLine } from '../runtime/inspect.js';
+import { writeLine } from '../runtime/symbols.js';
 import { Tensor } from './tensor.js';
 
 /** Prints tensors (dtype, shape, backend, values) and other values, space-separated, like console.log. */

@@ -1,7 +1,7 @@
 import { engine, type Storage } from '../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../runtime/errors.js';
 import type { BackendName, DType, TypedArray } from '../runtime/types.js';
-import { denoInspect, nodeInspect } from '../runtime/inspect.js';
+import { denoInspect, nodeInspect } from '../runtime/symbols.js';
 import * as ops from './ops/index.js';
 import { body, header } from './format.js';
 import type { TensorLike, Axis } from './ops/index.js';
@@ -19,10 +19,13 @@ export class Tensor {
   /** @internal */ storage: Storage;
   /** @internal set by autodiff while tracing */ node?: unknown;
   private disposed = false;
+  /** @internal with init({ debug: true }): the user's line that made it */
   allocSite?: string;
 
-  /** @internal use eg.tensor() */
-  constructor(storage: Storage, shape: readonly number[]) {
+  /** @internal a tensor over `storage` (made by the op layer; users call eg.tensor()) */
+  static make(storage: Storage, shape: readonly number[]): Tensor { return new Tensor(storage, shape); }
+
+  private constructor(storage: Storage, shape: readonly number[]) {
     this.storage = storage;
     this.shape = Object.freeze(shape.slice());
     this.dtype = storage.dtype;
@@ -35,7 +38,7 @@ export class Tensor {
   /** The backend the data lives on now. */
   get device(): BackendName { return this.storage.backend.name; }
 
-  /** @internal */
+  /** @internal the storage, after checking the tensor may still be used */
   live(op: string): Storage {
     if (this.disposed) throw new EdgegradError(op, `tensor #${this.id} (${this.dtype} ${fmtShape(this.shape)}) was disposed`, 'Keep it alive until its last use (or return it from eg.scope)');
     engine.check(this.storage, op);

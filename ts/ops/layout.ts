@@ -21,7 +21,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return defOp('reshape', [x], { shape: x.shape }, () => {
     const st = x.live('reshape');
     st.refs++;
-    return new Tensor(st, s);
+    return Tensor.make(st, s);
   });
 }
 
@@ -128,7 +128,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   assertTensor('gather', x);
   const ax = normAxis('gather', axis, x.rank);
-  const idx = indices instanceof Tensor ? indices : new Tensor(engine.fromData(typedFor('int32', indices as number[]), 'int32', x.live('gather').backend), [(indices as number[]).length]);
+  const idx = indices instanceof Tensor ? indices : Tensor.make(engine.fromData(typedFor('int32', indices as number[]), 'int32', x.live('gather').backend), [(indices as number[]).length]);
   try {
     if (idx.dtype !== 'int32') throw new EdgegradError('gather', `indices must be int32, got ${idx.dtype}`, "Cast them with .cast('int32')");
     const n = x.shape[ax];
