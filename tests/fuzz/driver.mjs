@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OPS, NOT_FUZZED, REGRESSIONS } from './ops.mjs';
+import { opsFor, NOT_FUZZED, REGRESSIONS } from './ops.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : dflt; };
@@ -29,6 +29,7 @@ const instance = async (backend) => {
   return eg;
 };
 const ref = await instance('js');
+const OPS = opsFor(ref.opTable);
 const targets = {};
 for (const b of backends) targets[b] = await instance(b);
 

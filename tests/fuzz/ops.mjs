@@ -4,14 +4,14 @@
 // so the same case can be built in each library instance (one per backend).
 import fc from 'fast-check';
 
-export const DTYPES = ['float32', 'int32', 'uint8'];
-export const UNARY = ['neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'tanh', 'sigmoid', 'relu', 'gelu', 'sin', 'cos', 'square', 'reciprocal', 'step'];
-export const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
+// dtypes and the elementwise ops come from the library's op table (eg.opTable): an op added
+// there is fuzzed without a change here.
+const DTYPES = ['float32', 'int32', 'uint8']; // checked against eg.opTable.dtypes by opsFor()
 
 /** Exports of the package that are not ops on tensors, and why the fuzzer leaves them out. */
 export const NOT_FUZZED = {
   'creation (no kernel; tests/conformance/api.test.js)': ['tensor', 'zeros', 'ones', 'full', 'arange', 'eye', 'linspace', 'zerosLike', 'onesLike'],
-  'set-up, memory and bookkeeping': ['init', 'initSync', 'backend', 'capabilities', 'calibrate', 'scope', 'dispose', 'keep', 'memory', 'stats', 'resetStats', 'sync', 'print'],
+  'set-up, memory and bookkeeping': ['init', 'initSync', 'backend', 'capabilities', 'calibrate', 'scope', 'dispose', 'keep', 'memory', 'stats', 'resetStats', 'sync', 'print', 'opTable'],
   'autodiff (composed of the fuzzed ops; tests/conformance/autodiff.test.js)': ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'stopGradient'],
   'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'Tensor', 'EdgegradError'],
 };
@@ -133,36 +133,42 @@ const noIntOverflow = ([a, b]) => {
   return [clamp(a, 30), clamp(b, 6)];
 };
 
-/** name -> { args: arbitrary of the argument list, call(eg, builtArgs), family (for tolerances) } */
-export const OPS = {
-  ...Object.fromEntries(UNARY.map((n) => [n, { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg[n](x), family: 'unary' }])),
-  ...Object.fromEntries(BINARY.map((n) => [n, { args: shapePair(2).chain(([a, b]) => fc.tuple(operand(a), operand(b))).map(n === 'pow' ? noIntOverflow : (x) => x), call: (eg, [a, b]) => eg[n](a, b), family: 'binary' }])),
-  sum: { ...reduceCall('sum'), family: 'reduce' },
-  mean: { ...reduceCall('mean'), family: 'reduce' },
-  max: reduceCall('max'),
-  min: reduceCall('min'),
-  argmax: argCall('argmax'),
-  argmin: argCall('argmin'),
-  softmax: { ...softCall('softmax'), family: 'unary' },
-  logSoftmax: { ...softCall('logSoftmax'), family: 'unary' },
-  logSumExp: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(axisArb(x.shape.length), fc.boolean())), call: (eg, [x, a, k]) => eg.logSumExp(x, a, k), family: 'reduce' },
-  matmul: { args: matmulArgs, call: (eg, [a, b, o]) => eg.matmul(a, b, o), family: 'reduce' },
-  layerNorm: { args: normArgs(true), call: (eg, [x, g, b, o]) => eg.layerNorm(x, g, b, o), family: 'reduce' },
-  rmsNorm: { args: normArgs(false), call: (eg, [x, g, o]) => eg.rmsNorm(x, g, o), family: 'reduce' },
-  reshape: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(reshapeTarget(size(x.shape)))), call: (eg, [x, s]) => eg.reshape(x, s) },
-  flatten: { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg.flatten(x) },
-  transpose: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(permArb(x.shape.length))), call: (eg, [x, p]) => eg.transpose(x, p) },
-  broadcastTo: { args: shapeArb(0, 5).chain((out) => fc.tuple(fc.oneof({ weight: 5, arbitrary: broadcastFrom(out) }, { weight: 1, arbitrary: shapeArb(0, 3) }).chain((s) => tensorArb(fc.constant(s))), fc.constant(out))), call: (eg, [x, s]) => eg.broadcastTo(x, s) },
-  slice: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => sliceArgs(x.shape)), call: (eg, [x, b, s]) => eg.slice(x, b, s) },
-  concat: { args: concatArgs, call: (eg, [xs, ax]) => eg.concat(xs, ax) },
-  stack: { args: fc.tuple(shapeArb(0, 4), fc.integer({ min: 1, max: 3 })).chain(([s, n]) => fc.tuple(fc.tuple(...Array.from({ length: n }, () => fc.oneof({ weight: 6, arbitrary: fc.constant(s) }, { weight: 1, arbitrary: shapeArb(0, 4) }).chain((sh) => tensorArb(fc.constant(sh))))), oneAxis(s.length + 1))), call: (eg, [xs, ax]) => eg.stack(xs, ax) },
-  gather: { args: gatherArgs, call: (eg, [x, i, ax]) => eg.gather(x, i, ax) },
-  where: { args: shapePair(3).chain(([c, a, b]) => fc.tuple(tensorArb(fc.constant(c)), operand(a), operand(b))), call: (eg, [c, a, b]) => eg.where(c, a, b) },
-  expandDims: { args: withTensor(shapeArb(0, 5), fc.constantFrom(...DTYPES), (x) => fc.tuple(fc.integer({ min: -x.shape.length - 2, max: x.shape.length + 1 }))), call: (eg, [x, a]) => eg.expandDims(x, a) },
-  squeeze: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(axisArb(x.shape.length))), call: (eg, [x, a]) => eg.squeeze(x, a) },
-  cast: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), () => fc.tuple(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...DTYPES) }, { weight: 1, arbitrary: fc.constant('float64') }))), call: (eg, [x, d]) => eg.cast(x, d) },
-  clone: { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg.clone(x) },
-};
+/** name -> { args: arbitrary of the argument list, call(eg, builtArgs), family (for tolerances) },
+ *  for the library's op table. */
+export function opsFor(table) {
+  const dtypes = Object.keys(table.dtypes);
+  if (dtypes.join() !== DTYPES.join()) throw new Error(`tests/fuzz/ops.mjs generates ${DTYPES} but eg.opTable has ${dtypes}: teach it the new dtype's values`);
+  const UNARY = Object.keys(table.unary), BINARY = Object.keys(table.binary);
+  return {
+    ...Object.fromEntries(UNARY.map((n) => [n, { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg[n](x), family: 'unary' }])),
+    ...Object.fromEntries(BINARY.map((n) => [n, { args: shapePair(2).chain(([a, b]) => fc.tuple(operand(a), operand(b))).map(n === 'pow' ? noIntOverflow : (x) => x), call: (eg, [a, b]) => eg[n](a, b), family: 'binary' }])),
+    sum: { ...reduceCall('sum'), family: 'reduce' },
+    mean: { ...reduceCall('mean'), family: 'reduce' },
+    max: reduceCall('max'),
+    min: reduceCall('min'),
+    argmax: argCall('argmax'),
+    argmin: argCall('argmin'),
+    softmax: { ...softCall('softmax'), family: 'unary' },
+    logSoftmax: { ...softCall('logSoftmax'), family: 'unary' },
+    logSumExp: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(axisArb(x.shape.length), fc.boolean())), call: (eg, [x, a, k]) => eg.logSumExp(x, a, k), family: 'reduce' },
+    matmul: { args: matmulArgs, call: (eg, [a, b, o]) => eg.matmul(a, b, o), family: 'reduce' },
+    layerNorm: { args: normArgs(true), call: (eg, [x, g, b, o]) => eg.layerNorm(x, g, b, o), family: 'reduce' },
+    rmsNorm: { args: normArgs(false), call: (eg, [x, g, o]) => eg.rmsNorm(x, g, o), family: 'reduce' },
+    reshape: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(reshapeTarget(size(x.shape)))), call: (eg, [x, s]) => eg.reshape(x, s) },
+    flatten: { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg.flatten(x) },
+    transpose: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(permArb(x.shape.length))), call: (eg, [x, p]) => eg.transpose(x, p) },
+    broadcastTo: { args: shapeArb(0, 5).chain((out) => fc.tuple(fc.oneof({ weight: 5, arbitrary: broadcastFrom(out) }, { weight: 1, arbitrary: shapeArb(0, 3) }).chain((s) => tensorArb(fc.constant(s))), fc.constant(out))), call: (eg, [x, s]) => eg.broadcastTo(x, s) },
+    slice: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => sliceArgs(x.shape)), call: (eg, [x, b, s]) => eg.slice(x, b, s) },
+    concat: { args: concatArgs, call: (eg, [xs, ax]) => eg.concat(xs, ax) },
+    stack: { args: fc.tuple(shapeArb(0, 4), fc.integer({ min: 1, max: 3 })).chain(([s, n]) => fc.tuple(fc.tuple(...Array.from({ length: n }, () => fc.oneof({ weight: 6, arbitrary: fc.constant(s) }, { weight: 1, arbitrary: shapeArb(0, 4) }).chain((sh) => tensorArb(fc.constant(sh))))), oneAxis(s.length + 1))), call: (eg, [xs, ax]) => eg.stack(xs, ax) },
+    gather: { args: gatherArgs, call: (eg, [x, i, ax]) => eg.gather(x, i, ax) },
+    where: { args: shapePair(3).chain(([c, a, b]) => fc.tuple(tensorArb(fc.constant(c)), operand(a), operand(b))), call: (eg, [c, a, b]) => eg.where(c, a, b) },
+    expandDims: { args: withTensor(shapeArb(0, 5), fc.constantFrom(...DTYPES), (x) => fc.tuple(fc.integer({ min: -x.shape.length - 2, max: x.shape.length + 1 }))), call: (eg, [x, a]) => eg.expandDims(x, a) },
+    squeeze: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), (x) => fc.tuple(axisArb(x.shape.length))), call: (eg, [x, a]) => eg.squeeze(x, a) },
+    cast: { args: withTensor(shapeArb(), fc.constantFrom(...DTYPES), () => fc.tuple(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...DTYPES) }, { weight: 1, arbitrary: fc.constant('float64') }))), call: (eg, [x, d]) => eg.cast(x, d) },
+    clone: { args: fc.tuple(tensorArb()), call: (eg, [x]) => eg.clone(x) },
+  };
+}
 
 const t = (shape, data, dtype = 'float32') => ({ tensor: true, shape, dtype, data });
 /** Cases the fuzzer once found (issue 6 and since): checked first in every run. */
