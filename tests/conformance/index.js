@@ -11,5 +11,6 @@ import hessian from './hessian.test.js';
 import train from './train.test.js';
 import print from './print.test.js';
 import edges from './edges.test.js';
+import ot from './ot.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, print, edges };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges };
