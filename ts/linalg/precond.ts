@@ -81,7 +81,7 @@ export function ic0(A: CSR): Preconditioner {
     const y = Float64Array.from(engine.readSync(r.live(op), op));
     for (let i = 0; i < n; i++) { let s = y[i]; for (let e = lp[i]; e < lp[i + 1] - 1; e++) s -= lv[e] * y[li[e]]; y[i] = s / lv[lp[i + 1] - 1]; }
     for (let i = n - 1; i >= 0; i--) { y[i] /= lv[lp[i + 1] - 1]; const yi = y[i]; for (let e = lp[i]; e < lp[i + 1] - 1; e++) y[li[e]] -= lv[e] * yi; }
-    return new Tensor(engine.fromData(Float32Array.from(y), 'float32', r.storage.backend), r.shape);
+    return Tensor.make(engine.fromData(Float32Array.from(y), 'float32', r.storage.backend), r.shape);
   }) as Preconditioner;
   f.dispose = () => {};
   return f;

@@ -15,7 +15,7 @@ import { assertTensor, releaseTemps, typedFor, wrap } from './util.js';
 export function segmentSum(x: Tensor, ids: Tensor | readonly number[], numSegments: number, axis = 0): Tensor {
   const op = 'segmentSum';
   assertTensor(op, x);
-  const idx = ids instanceof Tensor ? ids : new Tensor(engine.fromData(typedFor('int32', ids as number[]), 'int32', x.live(op).backend), [(ids as number[]).length]);
+  const idx = ids instanceof Tensor ? ids : Tensor.make(engine.fromData(typedFor('int32', ids as number[]), 'int32', x.live(op).backend), [(ids as number[]).length]);
   try {
     if (x.dtype !== 'float32') throw new EdgegradError(op, `needs float32 data, got ${x.dtype} ${fmtShape(x.shape)}`, "Cast with .cast('float32')");
     if (idx.dtype !== 'int32') throw new EdgegradError(op, `segment ids must be int32, got ${idx.dtype}`, "Cast them with .cast('int32')");

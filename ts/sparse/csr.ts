@@ -68,7 +68,7 @@ function valuesOf(op: string, v: unknown, nnz: number): { t: Tensor; mine: boole
     throw new EdgegradError(op, `values must be a Float32Array, a number[] or a Tensor, got ${v === null ? 'null' : typeof v}`, 'Pass one value per stored entry');
   const a = v as ArrayLike<number>;
   if (a.length !== nnz) throw new EdgegradError(op, `values has ${a.length} entries but the pattern stores ${nnz}`, 'Pass one value per stored entry');
-  return { t: keep(new Tensor(engine.fromData(Float32Array.from(a), 'float32'), [nnz])), mine: true };
+  return { t: keep(Tensor.make(engine.fromData(Float32Array.from(a), 'float32'), [nnz])), mine: true };
 }
 
 /** eg.sparse.csr({ indptr, indices, values, shape }): validates, sorts the columns of each row. */

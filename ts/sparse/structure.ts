@@ -29,7 +29,7 @@ export class Pattern {
     let t = this.cache.get(which);
     if (!t || t.isDisposed) {
       const data = which === 'indptr' ? this.indptr : which === 'indices' ? this.indices : which === 'rows' ? this.rows() : this.transposed().perm;
-      t = keep(new Tensor(engine.fromData(data, 'int32'), [data.length]));
+      t = keep(Tensor.make(engine.fromData(data, 'int32'), [data.length]));
       this.cache.set(which, t);
     }
     return t;
