@@ -43,6 +43,11 @@ export interface RowParams { rows: number; cols: number; }
 export interface NormParams { rows: number; cols: number; eps: number; }
 export interface CastParams { from: DType; to: DType; size: number; }
 
+/** out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML `type` blocks (runtime/ggml.ts),
+ *  rows of k / block blocks back to back, held as int32 words (little-endian bytes). float32 x.
+ *  Kernels may quantize x to 8-bit blocks (as llama.cpp does). */
+export interface QMatmulParams { type: import('./ggml.js').QuantType; m: number; n: number; k: number; }
+
 export type OptimKind = 'sgd' | 'adam' | 'adagrad' | 'lion' | 'diffGrad' | 'sophia';
 /**
  * One fused optimizer update, IN PLACE on p and the state tensors (the one exception to
@@ -81,6 +86,7 @@ export interface Kernels<H> {
   /** y = x / sqrt(mean(x²) + eps) * gamma. */
   rmsNorm(x: H, gamma: H | null, out: H, p: NormParams): void;
   cast(x: H, out: H, p: CastParams): void;
+  qmatmul(x: H, w: H, out: H, p: QMatmulParams): void;
   /** In place on p/s0/s1/s2; `out` is unused (pass p). */
   optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }

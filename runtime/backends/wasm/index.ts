@@ -12,6 +12,7 @@ import { jsKernels } from '../js/index.js';
 import { Heap } from './heap.js';
 import { collapse } from './layout.js';
 import { wasmOptimStep, type OptimStepExport } from './optim.js';
+import { wasmQMatmul, type QMatmulExports } from './qmatmul.js';
 
 export { simdProbe, relaxedSimdProbe } from './probe.js';
 
@@ -19,7 +20,7 @@ export { simdProbe, relaxedSimdProbe } from './probe.js';
 export interface WasmHandle { ptr: number; bytes: number }
 export interface WasmBackendInfo { backend: Backend<WasmHandle>; simd: boolean; relaxedSimd: boolean }
 
-interface Exports {
+interface Exports extends QMatmulExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   features(): number;
@@ -55,7 +56,7 @@ const unaryCodes: Record<UnaryOp, number> = {
 const reduceCodes: Record<ReduceOp, number> = { sum: 0, mean: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
 const dtypeCodes: Record<DType, number> = { float32: 0, int32: 1, uint8: 2 };
 const intUnary = new Set<string>(['neg', 'abs', 'sign', 'square']);
-const floatOnly = new Set<KernelName>(['matmul', 'softmax', 'logSumExp', 'layerNorm', 'rmsNorm', 'optimStep']);
+const floatOnly = new Set<KernelName>(['qmatmul', 'matmul', 'softmax', 'logSumExp', 'layerNorm', 'rmsNorm', 'optimStep']);
 const META_BYTES = 1024; // shape + 4 stride rows of up to 16 axes, as i32
 const MAX_RANK = 16;
 
@@ -202,6 +203,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
       ex.cast(dtypeCodes[p.from], dtypeCodes[p.to], check(x), check(out), p.size);
     },
     optimStep: wasmOptimStep(ex.optimStep, check),
+    qmatmul: wasmQMatmul(ex, heap, check),
   };
 
   return {

@@ -13,6 +13,7 @@ import { matmul } from './matmul.js';
 import { copy, gather, where, cast } from './copy.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
+import { qmatmul } from './qmatmul.js';
 
 export { GpuHandle } from './storage.js';
 export type { AdapterInfo, DeviceOptions } from './device.js';
@@ -77,6 +78,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
     optimStep: webgpuOptimStep(L),
+    qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
   };
 
   const backend: Backend<GpuHandle> = {
