@@ -12,6 +12,8 @@ export interface Platform {
   defaultWasm(relaxed: boolean): WasmSource | Promise<WasmSource>;
   /** Reads a file: URL (Node, Deno); absent where there is no file system. */
   readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
+  /** Writes a file: URL (Node, Deno); absent where there is no file system. */
+  writeFile?(url: URL, data: Uint8Array): Promise<void>;
   /** Working directory for bare paths. */
   cwd?(): string;
   /** The WebGPU entry point when the user passes none, or undefined with a reason. */

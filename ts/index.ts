@@ -21,3 +21,4 @@ export * as optim from './optim/index.js';
 export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
 export * as quant from './quant/index.js';
+export * as io from './io/index.js';
