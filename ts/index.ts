@@ -22,3 +22,4 @@ export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
 export * as quant from './quant/index.js';
 export * as io from './io/index.js';
+export * as llm from './llm/index.js';
