@@ -43,32 +43,58 @@ const Q4_0 = 2, Q5_0 = 6, Q8_0 = 8, Q4_K = 12, Q6_K = 14;
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
 }
 
+/** x rounded to the nearest IEEE half (ties to even), as a float; x >= 0 and finite. */
+function toHalf(x: f32): f32 {
+  if (x < <f32>6.103515625e-5) return nearest(x * <f32>16777216) * <f32>5.9604644775390625e-8; // half subnormals: steps of 2^-24
+  let b = reinterpret<u32>(x);
+  b = (b + 0xfff + ((b >> 13) & 1)) & ~<u32>0x1fff;
+  return reinterpret<f32>(b);
+}
+
 /**
- * Quantizes m rows of k floats (k a multiple of 32): qx int8 [m, k], dx f32 [m, k/32]
- * (scale = max|x| / 127 per block), sx i32 [m, k/16] (sum of the int8 codes per 16).
+ * Quantizes m rows of k floats (k a multiple of 32) as llama.cpp quantizes activations:
+ * qx int8 [m, k], dx f32 [m, k/32], sx i32 [m, k/16] (sums of the codes per 16).
+ * superblock 0 (Q8_0, for Q8_0/Q4_0/Q5_0 weights): per 32, d = fp16(max|x| / 127),
+ * q = round-to-even(x · 127 / max|x|). superblock 1 (Q8_K, for the K-quants): per 256,
+ * iscale = -127 / (the value of largest magnitude), q = min(127, round(x · iscale)),
+ * d = 1 / iscale (every 32-block of the 256 gets the same d).
  */
-export function quantizeRowsQ8(x: usize, qx: usize, dx: usize, sx: usize, m: i32, k: i32): void {
+export function quantizeRowsQ8(x: usize, qx: usize, dx: usize, sx: usize, m: i32, k: i32, superblock: i32): void {
   const nb = m * (k >> 5);
-  for (let b = 0; b < nb; b++) {
-    const xp = x + (<usize>b << 7);
+  const span = superblock ? 8 : 1; // 32-blocks per scale
+  for (let b0 = 0; b0 < nb; b0 += span) {
+    const xp0 = x + (<usize>b0 << 7);
     let amax = f32x4.splat(0);
-    for (let j = 0; j < 8; j++) amax = f32x4.max(amax, f32x4.abs(v128.load(xp + (<usize>j << 4))));
+    for (let j = 0; j < 8 * span; j++) amax = f32x4.max(amax, f32x4.abs(v128.load(xp0 + (<usize>j << 4))));
     const a = max(max(f32x4.extract_lane(amax, 0), f32x4.extract_lane(amax, 1)), max(f32x4.extract_lane(amax, 2), f32x4.extract_lane(amax, 3)));
-    const d: f32 = a / 127;
-    const id = f32x4.splat(d != 0 ? <f32>1 / d : 0);
-    store<f32>(dx + (<usize>b << 2), d);
-    const qp = qx + (<usize>b << 5);
-    for (let h = 0; h < 2; h++) {
-      // 16 floats -> 16 int8 (round to nearest even, as ggml's Q8 quantizer rounds)
-      const p = xp + (<usize>h << 6);
-      const i0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), id)));
-      const i1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), id)));
-      const i2 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), id)));
-      const i3 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), id)));
-      const q = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(i0, i1), i16x8.narrow_i32x4_s(i2, i3));
-      v128.store(qp + (<usize>h << 4), q);
-      const s = i32x4.add(i32x4.add(i0, i1), i32x4.add(i2, i3));
-      store<i32>(sx + (<usize>(2 * b + h) << 2), hsumi(s));
+    let d: f32, iscale: f32;
+    if (superblock) {
+      // the sign of the largest-magnitude value (the first one, as ggml scans)
+      let mx: f32 = 0;
+      for (let j = 0; j < 256; j++) { const v = load<f32>(xp0 + (<usize>j << 2)); if (abs(v) == a) { mx = v; break; } }
+      iscale = mx != 0 ? <f32>-127 / mx : 0;
+      d = mx != 0 ? <f32>1 / iscale : 0;
+    } else {
+      d = toHalf(a / 127);
+      iscale = a != 0 ? <f32>127 / a : 0;
+    }
+    const id = f32x4.splat(iscale);
+    const lim = i32x4.splat(127);
+    for (let b = b0; b < b0 + span; b++) {
+      const xp = x + (<usize>b << 7);
+      store<f32>(dx + (<usize>b << 2), d);
+      const qp = qx + (<usize>b << 5);
+      for (let h = 0; h < 2; h++) {
+        const p = xp + (<usize>h << 6);
+        const i0 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), id))));
+        const i1 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), id))));
+        const i2 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), id))));
+        const i3 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), id))));
+        const q = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(i0, i1), i16x8.narrow_i32x4_s(i2, i3));
+        v128.store(qp + (<usize>h << 4), q);
+        const s = i32x4.add(i32x4.add(i0, i1), i32x4.add(i2, i3));
+        store<i32>(sx + (<usize>(2 * b + h) << 2), hsumi(s));
+      }
     }
   }
 }

@@ -16,13 +16,13 @@ export function tinyVocab() {
 }
 
 /** Model hyperparameters and float32 weights (plain arrays, row-major [out, in]). */
-export function tinyLlama(r, { dim = 64, layers = 2, heads = 4, kvHeads = 2, ffn = 128, arch = 'llama', tied = false, bias = false, ctx = 64 } = {}) {
+export function tinyLlama(r, { dim = 64, layers = 2, heads = 4, kvHeads = 2, ffn = 128, arch = 'llama', tied = false, bias = false, ctx = 64, outScale = 1 } = {}) {
   const vocab = tinyVocab();
   const V = vocab.tokens.length, hd = dim / heads;
   const mat = (n, k, s = 1 / Math.sqrt(k)) => ({ shape: [n, k], data: Float32Array.from({ length: n * k }, () => r.normal() * s) });
   const vec = (n, base, s) => ({ shape: [n], data: Float32Array.from({ length: n }, () => base + r.normal() * s) });
   const w = { 'token_embd.weight': mat(V, dim, 1), 'output_norm.weight': vec(dim, 1, 0.1) };
-  if (!tied) w['output.weight'] = mat(V, dim);
+  if (!tied) w['output.weight'] = mat(V, dim, outScale / Math.sqrt(dim));
   for (let l = 0; l < layers; l++) {
     const p = `blk.${l}.`;
     w[p + 'attn_norm.weight'] = vec(dim, 1, 0.1);
