@@ -52,49 +52,31 @@ function toHalf(x: f32): f32 {
 }
 
 /**
- * Quantizes m rows of k floats (k a multiple of 32) as llama.cpp quantizes activations:
- * qx int8 [m, k], dx f32 [m, k/32], sx i32 [m, k/16] (sums of the codes per 16).
- * superblock 0 (Q8_0, for Q8_0/Q4_0/Q5_0 weights): per 32, d = fp16(max|x| / 127),
- * q = round-to-even(x · 127 / max|x|). superblock 1 (Q8_K, for the K-quants): per 256,
- * iscale = -127 / (the value of largest magnitude), q = min(127, round(x · iscale)),
- * d = 1 / iscale (every 32-block of the 256 gets the same d).
+ * Quantizes m rows of k floats (k a multiple of 32) as llama.cpp's Q8_0 does: per 32 values
+ * d = fp16(max|x| / 127), q = round-to-even(x · 127 / max|x|). Out: qx int8 [m, k], dx f32
+ * [m, k/32], sx i32 [m, k/16] (sums of the codes per 16, for the zero points). The K-quants
+ * get the same 32-wide scales (llama.cpp uses one per 256, Q8_K, which is less accurate).
  */
-export function quantizeRowsQ8(x: usize, qx: usize, dx: usize, sx: usize, m: i32, k: i32, superblock: i32): void {
+export function quantizeRowsQ8(x: usize, qx: usize, dx: usize, sx: usize, m: i32, k: i32): void {
   const nb = m * (k >> 5);
-  const span = superblock ? 8 : 1; // 32-blocks per scale
-  for (let b0 = 0; b0 < nb; b0 += span) {
-    const xp0 = x + (<usize>b0 << 7);
+  for (let b = 0; b < nb; b++) {
+    const xp = x + (<usize>b << 7);
     let amax = f32x4.splat(0);
-    for (let j = 0; j < 8 * span; j++) amax = f32x4.max(amax, f32x4.abs(v128.load(xp0 + (<usize>j << 4))));
+    for (let j = 0; j < 8; j++) amax = f32x4.max(amax, f32x4.abs(v128.load(xp + (<usize>j << 4))));
     const a = max(max(f32x4.extract_lane(amax, 0), f32x4.extract_lane(amax, 1)), max(f32x4.extract_lane(amax, 2), f32x4.extract_lane(amax, 3)));
-    let d: f32, iscale: f32;
-    if (superblock) {
-      // the sign of the largest-magnitude value (the first one, as ggml scans)
-      let mx: f32 = 0;
-      for (let j = 0; j < 256; j++) { const v = load<f32>(xp0 + (<usize>j << 2)); if (abs(v) == a) { mx = v; break; } }
-      iscale = mx != 0 ? <f32>-127 / mx : 0;
-      d = mx != 0 ? <f32>1 / iscale : 0;
-    } else {
-      d = toHalf(a / 127);
-      iscale = a != 0 ? <f32>127 / a : 0;
-    }
-    const id = f32x4.splat(iscale);
-    const lim = i32x4.splat(127);
-    for (let b = b0; b < b0 + span; b++) {
-      const xp = x + (<usize>b << 7);
-      store<f32>(dx + (<usize>b << 2), d);
-      const qp = qx + (<usize>b << 5);
-      for (let h = 0; h < 2; h++) {
-        const p = xp + (<usize>h << 6);
-        const i0 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), id))));
-        const i1 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), id))));
-        const i2 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), id))));
-        const i3 = i32x4.min_s(lim, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), id))));
-        const q = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(i0, i1), i16x8.narrow_i32x4_s(i2, i3));
-        v128.store(qp + (<usize>h << 4), q);
-        const s = i32x4.add(i32x4.add(i0, i1), i32x4.add(i2, i3));
-        store<i32>(sx + (<usize>(2 * b + h) << 2), hsumi(s));
-      }
+    store<f32>(dx + (<usize>b << 2), toHalf(a / 127));
+    const id = f32x4.splat(a != 0 ? <f32>127 / a : 0);
+    const qp = qx + (<usize>b << 5);
+    for (let h = 0; h < 2; h++) {
+      const p = xp + (<usize>h << 6);
+      const i0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), id)));
+      const i1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), id)));
+      const i2 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), id)));
+      const i3 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), id)));
+      const q = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(i0, i1), i16x8.narrow_i32x4_s(i2, i3));
+      v128.store(qp + (<usize>h << 4), q);
+      const s = i32x4.add(i32x4.add(i0, i1), i32x4.add(i2, i3));
+      store<i32>(sx + (<usize>(2 * b + h) << 2), hsumi(s));
     }
   }
 }

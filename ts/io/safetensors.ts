@@ -66,8 +66,12 @@ function decode(dt: SafetensorsDType, b: Uint8Array, n: number): TypedArray {
   return out;
 }
 
-/** Serializes tensors (float32 as F32 unless `{ tensor, dtype: 'F16' | 'BF16' }`) with string metadata. CPU tensors. */
-export function write(tensors: Record<string, Tensor | { tensor: Tensor; dtype: SafetensorsDType }>, metadata: Record<string, string> = {}): Uint8Array {
+/** An entry to write: a CPU tensor, a tensor with the stored dtype, or host data with its shape
+ *  (what GPU tensors give with `await t.data()`). */
+export type WriteEntry = Tensor | { tensor: Tensor; dtype: SafetensorsDType } | { data: TypedArray; shape: readonly number[]; dtype?: SafetensorsDType };
+
+/** Serializes tensors (float32 as F32 unless a dtype says 'F16' or 'BF16') with string metadata. */
+export function write(tensors: Record<string, WriteEntry>, metadata: Record<string, string> = {}): Uint8Array {
   const op = 'io.safetensors.write';
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) {
@@ -77,18 +81,23 @@ export function write(tensors: Record<string, Tensor | { tensor: Tensor; dtype: 
   const parts: { bytes: Uint8Array }[] = [];
   let off = 0;
   for (const [name, spec] of Object.entries(tensors)) {
-    const t = spec instanceof Tensor ? spec : spec.tensor;
-    if (!(t instanceof Tensor)) throw new EdgegradError(op, `${name} is not a Tensor`, 'Pass a record of tensors');
-    const dt: SafetensorsDType = spec instanceof Tensor ? (t.dtype === 'int32' ? 'I32' : t.dtype === 'uint8' ? 'U8' : 'F32') : spec.dtype;
-    if (TARGET[dt] !== t.dtype) throw new EdgegradError(op, `${name}: a ${t.dtype} tensor cannot be stored as ${dt}`, 'Cast it first');
-    const data = t.dataSync();
+    let data: TypedArray, shape: readonly number[], dt: SafetensorsDType | undefined;
+    if (spec instanceof Tensor) { data = spec.dataSync(); shape = spec.shape; }
+    else if (spec && 'tensor' in spec && spec.tensor instanceof Tensor) { data = spec.tensor.dataSync(); shape = spec.tensor.shape; dt = spec.dtype; }
+    else if (spec && 'data' in spec && ArrayBuffer.isView(spec.data)) { data = spec.data; shape = spec.shape; dt = spec.dtype; }
+    else throw new EdgegradError(op, `${name} is not a Tensor or { data, shape }`, 'Pass a record of tensors');
+    const dtype: DType = data instanceof Int32Array ? 'int32' : data instanceof Uint8Array ? 'uint8' : 'float32';
+    dt ??= dtype === 'int32' ? 'I32' : dtype === 'uint8' ? 'U8' : 'F32';
+    if (!Object.hasOwn(SIZES, dt)) throw new EdgegradError(op, `${name}: unknown dtype ${String(dt)}`, `Use one of ${Object.keys(SIZES).join(', ')}`);
+    if (TARGET[dt] !== dtype) throw new EdgegradError(op, `${name}: ${dtype} data cannot be stored as ${dt}`, 'Cast it first');
+    if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new EdgegradError(op, `${name}: ${data.length} values for shape ${fmtShape(shape)}`, 'Fix the shape');
     let bytes: Uint8Array;
     if (dt === 'F16' || dt === 'BF16') {
       const cv = dt === 'F16' ? floatToHalf : floatToBf16;
       bytes = new Uint8Array(data.length * 2);
       for (let i = 0; i < data.length; i++) { const h = cv(data[i]); bytes[2 * i] = h & 0xff; bytes[2 * i + 1] = h >> 8; }
     } else bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    header[name] = { dtype: dt, shape: [...t.shape], data_offsets: [off, off + bytes.length] };
+    header[name] = { dtype: dt, shape: [...shape], data_offsets: [off, off + bytes.length] };
     parts.push({ bytes });
     off += bytes.length;
   }

@@ -41,6 +41,13 @@ interface Layer { attnNorm: Tensor; wq: Weight; wk: Weight; wv: Weight; wo: Weig
 
 const ARCHS: Record<string, 'norm' | 'neox'> = { llama: 'norm', qwen2: 'neox' };
 
+/** Length of the longest end of `text` that is the start of a stop string. */
+function heldBack(text: string, stops: readonly string[]): number {
+  let keep = 0;
+  for (const s of stops) for (let k = Math.min(s.length - 1, text.length); k > keep; k--) if (text.endsWith(s.slice(0, k))) { keep = k; break; }
+  return keep;
+}
+
 /** Keys and values of the tokens seen so far, per layer ([tokens, kvHeads·headDim]). */
 export class KVCache {
   /** @internal */ k: (Tensor | null)[];
@@ -102,7 +109,10 @@ export class LanguageModel {
     const cache = this.newCache();
     const utf8 = new TextDecoder();
     let logits: Tensor | null = null;
-    let text = '';
+    // Text that might begin a stop string is held back; each token's text is yielded one
+    // token late, so held text can still be given to the token it belongs with.
+    let text = '', emitted = 0;
+    let pending: { id: number; text: string } | null = null;
     try {
       logits = this.forward(ids, { cache });
       for (let n = 0; n < maxTokens; n++) {
@@ -113,20 +123,23 @@ export class LanguageModel {
         logits.dispose();
         logits = null;
         const id = pick(values);
-        if (id === this.tokenizer.eos) return;
-        let piece = utf8.decode(this.tokenizer.decodeBytes([id], false), { stream: true });
-        const before = text.length;
-        text += piece;
-        const hit = stops.map((s) => text.indexOf(s, Math.max(0, before - s.length + 1))).filter((i) => i >= 0);
-        if (hit.length) {
-          piece = text.slice(before, Math.min(...hit));
-          if (piece) yield { id, text: piece };
+        if (id === this.tokenizer.eos) break;
+        const from = Math.max(0, emitted - 1);
+        text += utf8.decode(this.tokenizer.decodeBytes([id], false), { stream: true });
+        const hits = stops.map((s) => text.indexOf(s, Math.max(0, from - s.length))).filter((i) => i >= 0);
+        if (hits.length) {
+          if (pending) { pending.text += text.slice(emitted, Math.max(emitted, Math.min(...hits))); yield pending; }
+          pending = null;
           return;
         }
-        yield { id, text: piece };
-        if (n + 1 === maxTokens || cache.length >= cache.capacity) return;
+        const safe = text.length - heldBack(text, stops);
+        if (pending) yield pending;
+        pending = { id, text: text.slice(emitted, safe) };
+        emitted = safe;
+        if (n + 1 === maxTokens || cache.length >= cache.capacity) break;
         logits = this.forward([id], { cache });
       }
+      if (pending) { pending.text += text.slice(emitted) + utf8.decode(); yield pending; }
     } finally {
       logits?.dispose();
       cache.dispose();

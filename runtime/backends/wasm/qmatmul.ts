@@ -6,7 +6,7 @@ import type { Heap } from './heap.js';
 import type { WasmHandle } from './index.js';
 
 export interface QMatmulExports {
-  quantizeRowsQ8(x: number, qx: number, dx: number, sx: number, m: number, k: number, superblock: number): void;
+  quantizeRowsQ8(x: number, qx: number, dx: number, sx: number, m: number, k: number): void;
   qmatmul(type: number, w: number, qx: number, dx: number, sx: number, out: number, m: number, n: number, k: number, rowBytes: number): void;
 }
 
@@ -19,8 +19,7 @@ export function wasmQMatmul(ex: QMatmulExports, heap: Heap, ptr: (h: WasmHandle)
     const scratch = heap.alloc(qBytes + dBytes + sBytes, false);
     try {
       const qx = scratch, dx = qx + qBytes, sx = dx + dBytes;
-      // activations as llama.cpp quantizes them: Q8_K (256) for the K-quants, else Q8_0 (32)
-      ex.quantizeRowsQ8(ptr(x), qx, dx, sx, m, k, GGML_TYPES[type].block === 256 ? 1 : 0);
+      ex.quantizeRowsQ8(ptr(x), qx, dx, sx, m, k);
       ex.qmatmul(GGML_TYPES[type].id, ptr(w), qx, dx, sx, ptr(out), m, n, k, rowBytes(type, k));
     } finally {
       heap.release(scratch, qBytes + dBytes + sBytes);
