@@ -1,11 +1,10 @@
-// qmatmul: out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML blocks (layouts and ids:
-// runtime/ggml.ts; the host passes the type id and the bytes per row). As llama.cpp does,
+// qmatmul: out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML blocks (layouts: runtime/ggml.ts,
+// whose ids and block sizes the build writes into codes.ts; the host passes the id and row bytes). As llama.cpp does,
 // x is first quantized to int8 in 32-wide blocks (scale per block, sums per 16), so every
 // block product is an integer dot (i32x4.dot_i16x8_s) of int8 activations with the
 // unsigned 4/5/6-bit codes, the zero point taken off afterwards with the activation sums.
 
-// GGML type ids (runtime/ggml.ts GGML_TYPES)
-const Q4_0 = 2, Q5_0 = 6, Q8_0 = 8, Q4_K = 12, Q6_K = 14;
+import { GGML_Q8_0, GGML_Q4_0, GGML_Q5_0, GGML_Q4_K, GGML_Q6_K, GGML_Q8_0_BYTES, GGML_Q4_0_BYTES, GGML_Q5_0_BYTES, GGML_Q4_K_BYTES, GGML_Q6_K_BYTES } from './codes';
 
 /** IEEE half -> f32 for finite values: the 15 magnitude bits land in f32's exponent and
  *  mantissa fields shifted by 13, and 2^112 corrects the exponent bias (subnormals too). */
@@ -86,7 +85,7 @@ const LOW4 = i8x16.splat(0x0f);
 function dotQ8_0(w: usize, qx: usize, dx: usize, nb: i32): f32 {
   let acc = f32x4.splat(0);
   for (let b = 0; b < nb; b++) {
-    const wp = w + <usize>b * 34, xp = qx + (<usize>b << 5);
+    const wp = w + <usize>b * GGML_Q8_0_BYTES, xp = qx + (<usize>b << 5);
     let s = dotS(v128.load(xp), v128.load(wp, 2), i32x4.splat(0));
     s = dotS(v128.load(xp, 16), v128.load(wp, 18), s);
     acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(s), f32x4.splat(half(wp) * load<f32>(dx + (<usize>b << 2)))));
@@ -97,7 +96,7 @@ function dotQ8_0(w: usize, qx: usize, dx: usize, nb: i32): f32 {
 function dotQ4_0(w: usize, qx: usize, dx: usize, sx: usize, nb: i32): f32 {
   let acc: f32 = 0;
   for (let b = 0; b < nb; b++) {
-    const wp = w + <usize>b * 18, xp = qx + (<usize>b << 5);
+    const wp = w + <usize>b * GGML_Q4_0_BYTES, xp = qx + (<usize>b << 5);
     const v = v128.load(wp, 2);
     let s = dotU(v128.load(xp), v128.and(v, LOW4), i32x4.splat(0));
     s = dotU(v128.load(xp, 16), i8x16.shr_u(v, 4), s);
@@ -116,7 +115,7 @@ const BIT4 = i8x16.splat(0x10);
 function dotQ5_0(w: usize, qx: usize, dx: usize, sx: usize, nb: i32): f32 {
   let acc: f32 = 0;
   for (let b = 0; b < nb; b++) {
-    const wp = w + <usize>b * 22, xp = qx + (<usize>b << 5);
+    const wp = w + <usize>b * GGML_Q5_0_BYTES, xp = qx + (<usize>b << 5);
     const qh = i32x4.splat(load<i32>(wp, 2));
     const hlo = v128.andnot(BIT4, i8x16.eq(v128.and(i8x16.swizzle(qh, PICK_LO), BIT), i8x16.splat(0)));
     const hhi = v128.andnot(BIT4, i8x16.eq(v128.and(i8x16.swizzle(qh, PICK_HI), BIT), i8x16.splat(0)));
@@ -132,7 +131,7 @@ function dotQ5_0(w: usize, qx: usize, dx: usize, sx: usize, nb: i32): f32 {
 function dotQ4_K(w: usize, qx: usize, dx: usize, sx: usize, nsb: i32): f32 {
   let acc: f32 = 0;
   for (let sb = 0; sb < nsb; sb++) {
-    const wp = w + <usize>sb * 144;
+    const wp = w + <usize>sb * GGML_Q4_K_BYTES;
     const d = half(wp), dmin = half(wp + 2);
     const sc = wp + 4;
     for (let j = 0; j < 4; j++) {
@@ -164,7 +163,7 @@ const LOW2 = i8x16.splat(3);
 function dotQ6_K(w: usize, qx: usize, dx: usize, sx: usize, nsb: i32): f32 {
   let acc: f32 = 0;
   for (let sb = 0; sb < nsb; sb++) {
-    const wp = w + <usize>sb * 210;
+    const wp = w + <usize>sb * GGML_Q6_K_BYTES;
     const d = half(wp + 208);
     for (let h = 0; h < 2; h++) {
       const ql = wp + (<usize>h << 6), qh = wp + 128 + (<usize>h << 5), sc = wp + 192 + (<usize>h << 3);
@@ -195,12 +194,14 @@ export function qmatmul(type: i32, w: usize, qx: usize, dx: usize, sx: usize, ou
     for (let i = 0; i < m; i++) {
       const q = qx + <usize>i * k, d = dx + (<usize>(i * nb) << 2), s = sx + (<usize>(i * 2 * nb) << 2);
       let v: f32 = 0;
-      if (type == Q8_0) v = dotQ8_0(wr, q, d, nb);
-      else if (type == Q4_0) v = dotQ4_0(wr, q, d, s, nb);
-      else if (type == Q5_0) v = dotQ5_0(wr, q, d, s, nb);
-      else if (type == Q4_K) v = dotQ4_K(wr, q, d, s, k >> 8);
-      else if (type == Q6_K) v = dotQ6_K(wr, q, d, s, k >> 8);
-      else unreachable();
+      switch (type) {
+        case GGML_Q8_0: v = dotQ8_0(wr, q, d, nb); break;
+        case GGML_Q4_0: v = dotQ4_0(wr, q, d, s, nb); break;
+        case GGML_Q5_0: v = dotQ5_0(wr, q, d, s, nb); break;
+        case GGML_Q4_K: v = dotQ4_K(wr, q, d, s, k >> 8); break;
+        case GGML_Q6_K: v = dotQ6_K(wr, q, d, s, k >> 8); break;
+        default: unreachable();
+      }
       store<f32>(out + (<usize>(i * n + j) << 2), v);
     }
   }

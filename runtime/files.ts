@@ -11,7 +11,7 @@ export async function readBytes(op: string, source: ByteSource, onProgress?: Pro
   if (source instanceof ArrayBuffer) { onProgress?.(source.byteLength, source.byteLength); return new Uint8Array(source); }
   if (typeof Response !== 'undefined' && source instanceof Response) return fromResponse(op, source, onProgress);
   if (typeof source === 'string' || source instanceof URL) {
-    const url = toUrl(source);
+    const url = toUrl(op, source);
     if (url.protocol === 'file:') {
       const p = platform();
       if (!p.readFile) throw new EdgegradError(op, `cannot read ${url.href}: this runtime (${p.name}) has no file system`, 'Pass the bytes, a Response or an http(s) URL');
@@ -30,14 +30,17 @@ export async function readBytes(op: string, source: ByteSource, onProgress?: Pro
 export async function writeBytes(op: string, path: string | URL, bytes: Uint8Array): Promise<void> {
   const p = platform();
   if (!p.writeFile) throw new EdgegradError(op, `this runtime (${p.name}) cannot write files`, 'Pass null as the path to get the bytes');
-  await p.writeFile(toUrl(path), bytes);
+  await p.writeFile(toUrl(op, path), bytes);
 }
 
-function toUrl(s: string | URL): URL {
+/** Paths resolve against the page (browser) or the working directory (Node, Deno). */
+function toUrl(op: string, s: string | URL): URL {
   if (s instanceof URL) return s;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('file:')) return new URL(s);
-  const cwd = platform().cwd?.() ?? '';
-  return new URL(s.startsWith('/') ? `file://${s}` : s, `file://${cwd}/`);
+  try { return new URL(s); } catch { /* a path */ }
+  const p = platform();
+  const base = p.baseUrl?.();
+  if (!base) throw new EdgegradError(op, `cannot resolve the path '${s}': this runtime (${p.name}) has no page or working directory`, 'Pass an absolute URL, a Response or the bytes');
+  return new URL(s, base);
 }
 
 /** Streams the body into one buffer of the announced size (no second full copy). */

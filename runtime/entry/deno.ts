@@ -1,4 +1,4 @@
-import { setPlatform } from '../platform.js';
+import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
 
 const D = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>>; writeFile(u: URL, d: Uint8Array): Promise<void>; cwd(): string } }).Deno;
@@ -7,7 +7,7 @@ setPlatform({
   defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
   readFile: (url) => D!.readFile(url),
   writeFile: (url, data) => D!.writeFile(url, data),
-  cwd: () => D?.cwd() ?? '',
+  baseUrl: () => (D ? dirUrl(D.cwd()) : undefined),
   gpu: navigatorGpu,
   canCompileBytes: true,
 });

@@ -1,4 +1,4 @@
-import { setPlatform } from '../platform.js';
+import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
 
 const proc = (globalThis as { process?: { cwd(): string } }).process;
@@ -14,7 +14,7 @@ setPlatform({
     const fs = (await import('node:fs/promises' as string)) as { writeFile(u: URL, d: Uint8Array): Promise<void> };
     await fs.writeFile(url, data);
   },
-  cwd: () => proc?.cwd() ?? '',
+  baseUrl: () => (proc ? dirUrl(proc.cwd()) : undefined),
   async gpu() {
     const nav = await navigatorGpu();
     if (nav.gpu) return nav;

@@ -1,7 +1,7 @@
 // Files and block formats: GGUF and safetensors read/write, the GGML block decoders bit for
 // bit against decoders written here from ggml's C (float32 rounding where C rounds), the
 // quantizers, and qmatmul against x · dequantize(W)ᵀ in float64.
-import { rng, randn, assert, assertShape, assertEqual, expectThrows } from './_util.js';
+import { rng, randn, assert, assertShape, assertEqual, assertClose, expectThrows } from './_util.js';
 
 const fr = Math.fround;
 function half(h) {
@@ -144,6 +144,11 @@ export default function (test, { eg, backend }) {
       }
     }
     const qw = eg.quant.quantizeGGML(randn(r, [4, 64]), 'Q8_0', [4, 64]);
+    // the gradient w.r.t. x: g · dequantize(W); with the sum as loss, the column sums of W
+    const Wd = await qw.dequantize().data();
+    const gx = await eg.grad((t) => eg.sum(eg.quant.linear(t, qw, eg.ones([4]))))(eg.tensor(randn(r, [2, 64]), [2, 64])).data();
+    const colSums = Array.from({ length: 128 }, (_, i) => { let s = 0; for (let j = 0; j < 4; j++) s += Wd[j * 64 + (i % 64)]; return s; });
+    assertClose(gx, colSums, { rtol: 1e-5, atol: 1e-5 }, 'grad of quant.linear');
     await expectThrows(() => eg.quant.linear(eg.tensor(randn(r, [2, 32]), [2, 32]), qw), /quant\.linear.*input size 64/, 'wrong input size');
     await expectThrows(() => eg.quant.linear(eg.tensor(randn(r, [2, 64]), [2, 64]), qw, eg.zeros([3])), /bias \[3\] must be \[4\]/, 'wrong bias');
     await expectThrows(() => eg.quant.quantizeGGML(eg.zeros([4, 100]), 'Q4_K'), /multiple of 256/, 'K-quant row size');

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros, arange } from '../creation.js';
 import { sizeOf } from '../shape.js';
+import type { DiffOp } from './op-names.js';
 
 type Attrs = Record<string, unknown>;
 export type Rule = (g: Tensor, inputs: Tensor[], out: Tensor, attrs: Attrs) => (Tensor | null)[];
@@ -25,7 +26,7 @@ function expandReduced(t: Tensor, shape: readonly number[], axes: number[], keep
   return keepDims ? t : o.reshape(t, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
 }
 
-export const rules: Record<string, Rule> = {
+export const rules = {
   add: (g, [a, b]) => [unbroadcast(g, a.shape), unbroadcast(g, b.shape)],
   sub: (g, [a, b]) => [unbroadcast(g, a.shape), unbroadcast(o.neg(g), b.shape)],
   mul: (g, [a, b]) => [unbroadcast(o.mul(g, b), a.shape), unbroadcast(o.mul(g, a), b.shape)],
@@ -142,6 +143,11 @@ export const rules: Record<string, Rule> = {
     if (beta) res.push(o.sum(g, rowAxes));
     return res;
   },
+  // the packed weight is a constant: x gets g · dequantize(W), the bias the summed g
+  'quant.linear': (g, [, bias], _, { dequantize }) => {
+    const dx = o.matmul(g, (dequantize as () => Tensor)());
+    return bias ? [dx, unbroadcast(g, bias.shape)] : [dx];
+  },
   rmsNorm: (g, inputs, _, { eps, gamma }) => {
     const x = inputs[0], gm = gamma ? inputs[1] : null;
     const r = o.rsqrt(o.add(o.mean(o.square(x), -1, true), eps as number));
@@ -150,7 +156,7 @@ export const rules: Record<string, Rule> = {
     const dx = o.mul(r, o.sub(dy0, o.mul(y0, o.mean(o.mul(dy0, y0), -1, true))));
     return gamma ? [dx, o.sum(o.mul(g, y0), [...Array(x.rank - 1).keys()])] : [dx];
   },
-};
+} satisfies Record<DiffOp, Rule>;
 
 /** max/min: the gradient is shared equally among tied extremes (as JAX does). */
 function chooser(g: Tensor, x: Tensor, out: Tensor, { axes, keepDims }: Attrs): (Tensor | null)[] {

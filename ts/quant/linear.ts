@@ -20,7 +20,7 @@ export function linear(x: Tensor, qw: QuantizedTensor, bias?: Tensor): Tensor {
     if (bias.rank !== 1 || bias.shape[0] !== n) throw new EdgegradError('quant.linear', `bias ${fmtShape(bias.shape)} must be [${n}]`, 'Pass one bias per output');
   }
   const inputs = bias ? [x, bias] : [x];
-  return defOp('quant.linear', inputs, { qw }, () => {
+  return defOp('quant.linear', inputs, { dequantize: () => qw.dequantize() }, () => {
     const m = x.size / k;
     const s = engine.run('quant.linear', 'qmatmul', [x.live('quant.linear'), qw.packed.live('quant.linear')], 'float32', m * n, { type: qw.type, m, n, k });
     const y = wrap(s, [...x.shape.slice(0, -1), n]);

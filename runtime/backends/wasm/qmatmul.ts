@@ -2,15 +2,10 @@
 // runs the integer-dot kernel. Type ids and row sizes come from runtime/ggml.ts.
 import type { QMatmulParams } from '../../types.js';
 import { GGML_TYPES, rowBytes } from '../../ggml.js';
-import type { Heap } from './heap.js';
-import type { WasmHandle } from './index.js';
+import type { WasmContext, WasmHandle } from './context.js';
 
-export interface QMatmulExports {
-  quantizeRowsQ8(x: number, qx: number, dx: number, sx: number, m: number, k: number): void;
-  qmatmul(type: number, w: number, qx: number, dx: number, sx: number, out: number, m: number, n: number, k: number, rowBytes: number): void;
-}
-
-export function wasmQMatmul(ex: QMatmulExports, heap: Heap, ptr: (h: WasmHandle) => number) {
+export function qmatmul(c: WasmContext) {
+  const { ex, heap } = c;
   return (x: WasmHandle, w: WasmHandle, out: WasmHandle, p: QMatmulParams): void => {
     const { m, n, k, type } = p;
     if (m * n === 0) return;
@@ -19,8 +14,8 @@ export function wasmQMatmul(ex: QMatmulExports, heap: Heap, ptr: (h: WasmHandle)
     const scratch = heap.alloc(qBytes + dBytes + sBytes, false);
     try {
       const qx = scratch, dx = qx + qBytes, sx = dx + dBytes;
-      ex.quantizeRowsQ8(ptr(x), qx, dx, sx, m, k);
-      ex.qmatmul(GGML_TYPES[type].id, ptr(w), qx, dx, sx, ptr(out), m, n, k, rowBytes(type, k));
+      ex.quantizeRowsQ8(c.ptr(x), qx, dx, sx, m, k);
+      ex.qmatmul(GGML_TYPES[type].id, c.ptr(w), qx, dx, sx, c.ptr(out), m, n, k, rowBytes(type, k));
     } finally {
       heap.release(scratch, qBytes + dBytes + sBytes);
     }
