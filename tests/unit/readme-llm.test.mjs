@@ -27,13 +27,13 @@ test('README "Run a model at the edge" snippets run and print what they say', as
   mkdirSync(dir, { recursive: true });
   await eg.init({ backend: 'js' });
   writeFileSync(join(dir, 'model.gguf'), await writeTiny(eg, tinyLlama(rng(1), { dim: 256, ffn: 256, layers: 1 }), 'Q8_0'));
-  const run = (file) => new Promise((resolve) => execFile(process.execPath, [file], { cwd: dir, timeout: 120e3 }, (err, stdout, stderr) => resolve({ err, out: stdout + stderr })));
+  const run = (file) => new Promise((resolve) => execFile(process.execPath, [file], { cwd: dir, timeout: 120e3 }, (err, stdout, stderr) => resolve({ err, out: stdout, errOut: stderr })));
   const outs = [];
   for (const [i, code] of blocks.entries()) {
     const file = join(dir, `snippet-${i}.mjs`);
     writeFileSync(file, code);
-    const { err, out } = await run(file);
-    assert.ok(!err, `snippet ${i + 1} failed: ${err?.message}\n${out}`);
+    const { err, out, errOut } = await run(file);
+    assert.ok(!err, `snippet ${i + 1} failed: ${err?.message}\n${out}${errOut}`);
     outs.push(out.trim());
   }
   const m = /^\[ (\d+), 320 \] (\d+) ".*" \[ 256 \]$/s.exec(outs[0]);
