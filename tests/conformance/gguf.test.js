@@ -135,13 +135,26 @@ export default function (test, { eg, backend }) {
         const y = eg.quant.linear(eg.tensor(x, [m, k]), qw, eg.tensor(bias));
         assertShape(y, [m, n], `${type} ${m}x${k} · [${n},${k}]ᵀ`);
         const got = await y.data();
-        // the wasm kernel quantizes x to 8 bits per 32 (or 256) values, as llama.cpp does
+        // the wasm kernel quantizes x to 8 bits per 32 values, as llama.cpp does: within 1% of the
+        // output RMS on real weights (checked below); random blocks (random mins) get 2%
         const rms = Math.sqrt(want.reduce((a, v) => a + v * v, 0) / want.length);
         const err = Math.sqrt(got.reduce((a, v, i) => a + (v - want[i]) ** 2, 0) / want.length);
-        const bound = backend === 'wasm' ? 0.01 : 1e-5;
+        const bound = backend === 'wasm' ? 0.02 : 1e-5;
         assert(err <= bound * rms, `${type} ${m}x${n}x${k}: RMS error ${(err / rms).toExponential(2)} of the output RMS > ${bound}`);
         qw.dispose();
       }
+    }
+    for (const type of Object.keys(REF)) { // Gaussian weights through the quantizers: the 1% claim
+      const [m, n, k] = [4, 24, 256];
+      const qw = eg.quant.quantizeGGML(randn(r, [n, k]), type, [n, k]);
+      const W = await qw.dequantize().data(), x = randn(r, [m, k]);
+      const want = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) { let s = 0; for (let t = 0; t < k; t++) s += x[i * k + t] * W[j * k + t]; want[i * n + j] = s; }
+      const got = await eg.quant.linear(eg.tensor(x, [m, k]), qw).data();
+      const rms = Math.sqrt(want.reduce((a, v) => a + v * v, 0) / want.length);
+      const err = Math.sqrt(got.reduce((a, v, i) => a + (v - want[i]) ** 2, 0) / want.length);
+      assert(err <= (backend === 'wasm' ? 0.01 : 1e-5) * rms, `${type} Gaussian weights: RMS error ${(err / rms).toExponential(2)} of the output RMS`);
+      qw.dispose();
     }
     const qw = eg.quant.quantizeGGML(randn(r, [4, 64]), 'Q8_0', [4, 64]);
     // the gradient w.r.t. x: g · dequantize(W); with the sum as loss, the column sums of W

@@ -128,8 +128,11 @@ export class LanguageModel {
         text += utf8.decode(this.tokenizer.decodeBytes([id], false), { stream: true });
         const hits = stops.map((s) => text.indexOf(s, Math.max(0, from - s.length))).filter((i) => i >= 0);
         if (hits.length) {
-          if (pending) { pending.text += text.slice(emitted, Math.max(emitted, Math.min(...hits))); yield pending; }
+          // the text before the stop ends the generation (with this token, if any of it is new)
+          const cut = text.slice(emitted, Math.max(emitted, Math.min(...hits)));
+          if (pending) yield pending;
           pending = null;
+          if (cut) yield { id, text: cut };
           return;
         }
         const safe = text.length - heldBack(text, stops);
