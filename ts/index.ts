@@ -24,3 +24,4 @@ export * as nn from './nn/index.js';
 export * as quant from './quant/index.js';
 export * as io from './io/index.js';
 export * as llm from './llm/index.js';
+export * as ot from './ot/index.js';

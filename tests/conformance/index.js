@@ -9,7 +9,8 @@ import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
+import ot from './ot.test.js';
 import gguf from './gguf.test.js';
 import llm from './llm.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, gguf, llm };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, gguf, llm };

@@ -18,6 +18,7 @@ import { where } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
+import { otLse } from './ot.js';
 import { qmatmul } from './qmatmul.js';
 
 export { GpuHandle } from './storage.js';
@@ -81,6 +82,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
     optimStep: webgpuOptimStep(L),
+    otLse: (c, h, out, p) => otLse(L, c, h, out, p),
     qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
   };
 
