@@ -38,14 +38,14 @@ export class QuantizedTensor {
       // GPU: one product with the identity (exact in f32: one nonzero term per output).
       const [n, k] = this.shape;
       return engine.scope(() => {
-        const eye = new Tensor(engine.fromData(identity(k), 'float32', s.backend), [k, k]);
-        const wt = new Tensor(engine.run('dequantize', 'qmatmul', [eye.live('dequantize'), s], 'float32', k * n, { type: this.type, m: k, n, k }), [k, n]);
+        const eye = Tensor.make(engine.fromData(identity(k), 'float32', s.backend), [k, k]);
+        const wt = Tensor.make(engine.run('dequantize', 'qmatmul', [eye.live('dequantize'), s], 'float32', k * n, { type: this.type, m: k, n, k }), [k, n]);
         return wt.transpose();
       }, (r) => [r]);
     }
     const out = new Float32Array(this.shape[0] * this.shape[1]);
     dequantizeInto(this.type, asBytes(engine.readSync(s)), 0, out.length, out);
-    return new Tensor(engine.fromData(out, 'float32'), this.shape);
+    return Tensor.make(engine.fromData(out, 'float32'), this.shape);
   }
 
   dispose(): void { this.packed.dispose(); }
@@ -83,7 +83,7 @@ export function fromGGML(type: QuantType, shape: readonly number[], bytes: Uint8
   const aligned = bytes.byteOffset % 4 === 0 && n % 4 === 0;
   const w = aligned ? new Int32Array(bytes.buffer, bytes.byteOffset, words) : new Int32Array(words);
   if (!aligned) asBytes(w).set(bytes.subarray(0, n));
-  return new QuantizedTensor(type, [shape[0], shape[1]], new Tensor(engine.fromData(w, 'int32'), [words]), n);
+  return new QuantizedTensor(type, [shape[0], shape[1]], Tensor.make(engine.fromData(w, 'int32'), [words]), n);
 }
 
 /** Quantizes a float32 [out, in] weight to GGML blocks (ggml's reference quantizers). */
