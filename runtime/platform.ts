@@ -21,6 +21,8 @@ export interface Platform {
   defaultWasm(relaxed: boolean): WasmSource | Promise<WasmSource>;
   /** Reads a file: URL (Node, Deno); absent where there is no file system. */
   readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
+  /** Writes a file: URL (Node, Deno); absent where there is no file system. */
+  writeFile?(url: URL, data: Uint8Array): Promise<void>;
   /** What a relative path string is resolved against: the page (document.baseURI) in a browser,
    *  the working directory (file:) in Node and Deno; absent where there is neither. */
   baseUrl?(): string | undefined;

@@ -48,6 +48,11 @@ export interface SpmmParams { m: number; n: number; k: number; nnz: number; }
  *  maps zero mass to a very negative finite value). */
 export interface OtLseParams { batch: number; n: number; m: number; cBatchStride: number; axis: 0 | 1; reg: number; }
 
+/** out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML `type` blocks (runtime/ggml.ts),
+ *  rows of k / block blocks back to back, held as int32 words (little-endian bytes). float32 x.
+ *  Kernels may quantize x to 8-bit blocks (as llama.cpp does). */
+export interface QMatmulParams { type: import('./ggml.js').QuantType; m: number; n: number; k: number; }
+
 import type { OptimKind } from './ops-table.js';
 export type { OptimKind } from './ops-table.js';
 /**
@@ -93,6 +98,7 @@ export interface Kernels<H> {
    *  repeated indices accumulate). Same params as gather; float32. */
   scatterAdd(x: H, idx: H, out: H, p: GatherParams): void;
   otLse?(c: H, h: H, out: H, p: OtLseParams): void;
+  qmatmul(x: H, w: H, out: H, p: QMatmulParams): void;
   /** In place on p/s0/s1/s2; `out` is unused (pass p). */
   optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }

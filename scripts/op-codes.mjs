@@ -85,13 +85,30 @@ export function generate(table) {
   return out;
 }
 
+/** GGML block types (runtime/ggml.ts, import-free too): ids and block bytes for assembly/,
+ *  and every quantized type must have its decoder in the js reference, the wasm qmatmul and
+ *  the WGSL qmatmul. */
+export function ggmlCodes(g, source = read) {
+  let out = '';
+  const problems = [];
+  for (const [name, t] of Object.entries(g.GGML_TYPES)) {
+    if (!t.quantized) continue;
+    out += `export const GGML_${name}: i32 = ${t.id};\nexport const GGML_${name}_BYTES: i32 = ${t.bytes};\n`;
+    if (!new RegExp(`\\bGGML_${name}\\b`).test(source('assembly/qmatmul.ts'))) problems.push(`assembly/qmatmul.ts: no use of GGML_${name}`);
+    if (kernel(name, null, source('shaders/qmatmul.wgsl'))) problems.push(`shaders/qmatmul.wgsl: no \`// @kernel ${name}\``);
+    if (key(name, null, source('runtime/backends/js/qmatmul.ts'))) problems.push(`runtime/backends/js/qmatmul.ts: no decoder '${name}:'`);
+  }
+  return { out, problems };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const table = await loadTable();
-  const problems = coverage(table);
+  const ggml = ggmlCodes(await loadTable(read('runtime/ggml.ts')));
+  const problems = [...coverage(table), ...ggml.problems];
   if (problems.length) {
     console.error(`op-codes: a backend lacks ops of runtime/ops-table.ts:\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
-  writeFileSync(new URL('assembly/codes.ts', root), generate(table));
+  writeFileSync(new URL('assembly/codes.ts', root), generate(table) + ggml.out);
   console.log('op-codes: runtime/ops-table.ts -> assembly/codes.ts (every backend covers every op)');
 }

@@ -25,4 +25,7 @@ export * as nn from './nn/index.js';
 export * as sparse from './sparse/index.js';
 export * as linalg from './linalg/index.js';
 export * as implicit from './implicit/index.js';
+export * as quant from './quant/index.js';
+export * as io from './io/index.js';
+export * as llm from './llm/index.js';
 export * as ot from './ot/index.js';

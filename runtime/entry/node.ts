@@ -10,6 +10,10 @@ setPlatform({
     const fs = (await import('node:fs/promises' as string)) as { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> };
     return new Uint8Array(await fs.readFile(url));
   },
+  async writeFile(url, data) {
+    const fs = (await import('node:fs/promises' as string)) as { writeFile(u: URL, d: Uint8Array): Promise<void> };
+    await fs.writeFile(url, data);
+  },
   baseUrl: () => (proc ? dirUrl(proc.cwd()) : undefined),
   async gpu() {
     const nav = await navigatorGpu();

@@ -15,5 +15,7 @@ import ot from './ot.test.js';
 import sparse from './sparse.test.js';
 import solvers from './solvers.test.js';
 import implicit from './implicit.test.js';
+import gguf from './gguf.test.js';
+import llm from './llm.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit, gguf, llm };

@@ -15,6 +15,7 @@ export const NOT_FUZZED = {
   'autodiff (composed of the fuzzed ops; tests/conformance/autodiff.test.js)': ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'stopGradient'],
   'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'ot', 'Tensor', 'EdgegradError'],
   'sparse, solvers, implicit layers (tests/conformance/sparse, solvers, implicit: float64 oracles)': ['sparse', 'segmentSum', 'linalg', 'implicit'],
+  'files, quantized weights, language models (tests/conformance/gguf.test.js, llm.test.js, tests/unit/llama-cpp.test.mjs)': ['io', 'quant', 'llm'],
 };
 
 const size = (s) => s.reduce((a, b) => a * b, 1);

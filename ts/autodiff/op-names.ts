@@ -8,7 +8,8 @@ export type DiffOp =
   | 'cast' | 'clone' | 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'concat' | 'gather' | 'where'
   | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
   | 'sinkhornLoss'
-  | 'segmentSum' | 'spmm' | 'implicit';
+  | 'segmentSum' | 'spmm' | 'implicit'
+  | 'quant.linear';
 
 /** Ops recorded without inputs: nothing flows back through them. */
 export type NoGradOp = CompareOp | IndexReduceOp;

@@ -150,6 +150,11 @@ export const rules = {
     if (beta) res.push(o.sum(g, rowAxes));
     return res;
   },
+  // the packed weight is a constant: x gets g · dequantize(W), the bias the summed g
+  'quant.linear': (g, [, bias], _, { dequantize }) => {
+    const dx = o.matmul(g, (dequantize as () => Tensor)());
+    return bias ? [dx, unbroadcast(g, bias.shape)] : [dx];
+  },
   rmsNorm: (g, inputs, _, { eps, gamma }) => {
     const x = inputs[0], gm = gamma ? inputs[1] : null;
     const r = o.rsqrt(o.add(o.mean(o.square(x), -1, true), eps as number));

@@ -20,6 +20,7 @@ import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
+import { qmatmul } from './qmatmul.js';
 
 export { GpuHandle } from './storage.js';
 export { openAdapter, GPU_REQUEST_TIMEOUT_MS, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
@@ -85,6 +86,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     spmm: (ip, ix, v, x, out, p) => spmm(L, ip, ix, v, x, out, p),
     scatterAdd: (x, idx, out, p) => scatterAdd(L, x, idx, out, p),
     otLse: (c, h, out, p) => otLse(L, c, h, out, p),
+    qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
   };
 
   const backend: Backend<GpuHandle> = {

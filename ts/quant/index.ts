@@ -1,0 +1,2 @@
+export { QuantizedTensor, fromGGML, quantizeGGML } from './qtensor.js';
+export { linear } from './linear.js';

@@ -1,0 +1,33 @@
+import { engine } from '../../runtime/engine.js';
+import { EdgegradError, fmtShape } from '../../runtime/errors.js';
+import { defOp } from '../autodiff/tape.js';
+import { Tensor } from '../tensor.js';
+import { add } from '../ops/index.js';
+import { assertTensor, wrap } from '../ops/util.js';
+import { QuantizedTensor } from './qtensor.js';
+
+/** x · dequantize(qw)ᵀ (+ bias) for x [..., in] and qw [out, in] -> [..., out]. The wasm
+ *  kernel quantizes x to 8-bit blocks as llama.cpp does (error ~1e-3 of the output RMS). */
+export function linear(x: Tensor, qw: QuantizedTensor, bias?: Tensor): Tensor {
+  assertTensor('quant.linear', x, 'x');
+  if (!(qw instanceof QuantizedTensor)) throw new EdgegradError('quant.linear', `qw must be a QuantizedTensor, got ${qw === null ? 'null' : typeof qw}`, 'Make one with eg.quant.quantizeGGML or load it from a GGUF file');
+  const [n, k] = qw.shape;
+  if (x.dtype !== 'float32') throw new EdgegradError('quant.linear', `x must be float32, got ${x.dtype}`, "Cast with .cast('float32')");
+  if (x.rank === 0 || x.shape[x.rank - 1] !== k)
+    throw new EdgegradError('quant.linear', `x ${fmtShape(x.shape)} does not end in the weight's input size ${k} (qw ${qw.type} ${fmtShape(qw.shape)})`, 'x must be [..., in] for a weight [out, in]');
+  if (bias !== undefined) {
+    assertTensor('quant.linear', bias, 'bias');
+    if (bias.rank !== 1 || bias.shape[0] !== n) throw new EdgegradError('quant.linear', `bias ${fmtShape(bias.shape)} must be [${n}]`, 'Pass one bias per output');
+  }
+  const inputs = bias ? [x, bias] : [x];
+  return defOp('quant.linear', inputs, { dequantize: () => qw.dequantize() }, () => {
+    const m = x.size / k;
+    const s = engine.run('quant.linear', 'qmatmul', [x.live('quant.linear'), qw.packed.live('quant.linear')], 'float32', m * n, { type: qw.type, m, n, k });
+    const y = wrap(s, [...x.shape.slice(0, -1), n]);
+    if (!bias) return y;
+    const out = add(y, bias);
+    y.dispose();
+    return out;
+  });
+}
+
