@@ -20,3 +20,5 @@ export type { Tree } from './autodiff/tree.js';
 export * as optim from './optim/index.js';
 export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
+export * as linalg from './linalg/index.js';
+export * as ode from './ode/index.js';

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros, arange } from '../creation.js';
 import { sizeOf } from '../shape.js';
+import { linalgRules } from '../linalg/rules.js';
 
 type Attrs = Record<string, unknown>;
 export type Rule = (g: Tensor, inputs: Tensor[], out: Tensor, attrs: Attrs) => (Tensor | null)[];
@@ -150,6 +151,7 @@ export const rules: Record<string, Rule> = {
     const dx = o.mul(r, o.sub(dy0, o.mul(y0, o.mean(o.mul(dy0, y0), -1, true))));
     return gamma ? [dx, o.sum(o.mul(g, y0), [...Array(x.rank - 1).keys()])] : [dx];
   },
+  ...linalgRules,
 };
 
 /** max/min: the gradient is shared equally among tied extremes (as JAX does). */
