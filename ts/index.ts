@@ -1,6 +1,6 @@
 // The public API. Everything here is written against runtime/ and never touches a
 // platform global; runtime/entry/* picks the platform and re-exports this module.
-export { init, initSync, backend, capabilities } from '../runtime/init.js';
+export { init, initSync, backend, capabilities, setThresholds } from '../runtime/init.js';
 export { calibrate } from '../runtime/calibrate.js';
 export type { CalibrationResult } from '../runtime/calibrate.js';
 export type { InitOptions, CapabilityReport } from '../runtime/init.js';

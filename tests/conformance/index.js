@@ -9,5 +9,7 @@ import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
+import linalg from './linalg.test.js';
+import ode from './ode.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, linalg, ode };

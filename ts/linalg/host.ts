@@ -24,7 +24,7 @@ export function checkMatrix(op: string, x: unknown, square: boolean): asserts x 
 export function hostData(op: string, x: Tensor): Float32Array {
   const s = x.live(op);
   if (!s.backend.isCPU)
-    throw new EdgegradError(op, `input ${fmtShape(x.shape)} lives on ${s.backend.name}; the dense factorizations run on the CPU and a GPU tensor cannot be read synchronously`, 'Make the matrix on the CPU: eg.tensor(await x.data(), x.shape) while the webgpu backend is selected keeps small matrices there; see README "Dense linear algebra"');
+    throw new EdgegradError(op, `input ${fmtShape(x.shape)} lives on ${s.backend.name}; the dense factorizations run on the CPU and a GPU tensor cannot be read synchronously`, 'Keep it on the CPU: eg.setThresholds({ webgpu: Infinity }) before making it, or eg.tensor(await x.data(), x.shape) under that setting (README, "Dense linear algebra")');
   return engine.readSync(s, op) as Float32Array;
 }
 
