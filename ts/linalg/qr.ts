@@ -48,7 +48,7 @@ function reflect(a: Float64Array, m: number, n: number, j: number): number {
  * Applies the block of reflectors j0..j0+b (stored in `h`, ld hn, m rows) to columns c0..c0+nc
  * of `c` (ld cn), rows j0..m: with H = I − V·T·Vᵀ, Hᵀ·C when `transpose` (building R), H·C otherwise (building Q).
  */
-function applyBlock(h: Float64Array, hn: number, m: number, j0: number, b: number, tau: Float64Array, c: Float64Array, cn: number, c0: number, nc: number, transpose: boolean): void {
+export function applyBlock(h: Float64Array, hn: number, m: number, j0: number, b: number, tau: Float64Array, c: Float64Array, cn: number, c0: number, nc: number, transpose: boolean): void {
   const rows = m - j0;
   const v = new Float64Array(rows * b);
   for (let q = 0; q < b; q++) {

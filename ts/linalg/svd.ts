@@ -1,32 +1,52 @@
-// Reduced SVD: a tall matrix is first reduced to its n×n R by the blocked QR, then R goes
-// through one-sided (Hestenes) Jacobi in float64 — accurate for small singular values, which
-// an eigendecomposition of the Gram matrix is not — and U = Q·U_R is one matmul.
+// Reduced SVD by one-sided (Hestenes) Jacobi in float64: the singular values are the norms of
+// a·V's orthogonalised columns, accurate for small singular values, which an eigendecomposition
+// of the Gram matrix alone is not. For larger matrices that eigendecomposition only
+// preconditions: a·V0 starts nearly orthogonal and Jacobi finishes in a sweep or two. Small
+// tall matrices are first reduced to their n×n R by the blocked QR.
 import { EdgegradError } from '../../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkMatrix, fromHost, product, readBatch, transposed } from './host.js';
 import { multiOutput } from './outputs.js';
 import { formQ, formR, qrHost } from './qr.js';
+import { eighHost } from './eigh.js';
+
+/** From this many columns on, Jacobi starts from the Gram matrix's eigenvectors. */
+const PRECONDITION_MIN = 48;
 
 export interface HostSVD { u: Float64Array /* m×k */; s: Float64Array; vt: Float64Array /* k×n */ }
 
-/** One-sided Jacobi on a (m×n, m ≥ n): a·V has orthogonal columns; their norms are the singular values. */
-function jacobi(a: Float64Array, m: number, n: number, op: string): HostSVD {
+/** Columns are orthogonal for SVD purposes once every cosine is below this: float32 results cannot resolve less. */
+const ORTHO_TOL = 1e-7;
+
+/**
+ * One-sided Jacobi on a (m×n, m ≥ n): a·V has orthogonal columns; their norms are the singular
+ * values. `v0` (n×n, row-major) starts V from a preconditioner (a·v0 already nearly orthogonal).
+ */
+function jacobi(a: Float64Array, m: number, n: number, op: string, v0?: Float64Array): HostSVD {
   const u = transposed(a, m, n); // column j of a·V is row j of u
-  const v = new Float64Array(n * n); // row j = column j of V
-  for (let j = 0; j < n; j++) v[j * n + j] = 1;
+  const v = v0 ? transposed(v0, n, n) : new Float64Array(n * n); // row j = column j of V
+  if (!v0) for (let j = 0; j < n; j++) v[j * n + j] = 1;
+  const sq = new Float64Array(n); // squared column norms, kept up to date by the rotations
+  for (let j = 0; j < n; j++) { let s = 0; for (let i = 0; i < m; i++) s += u[j * m + i] ** 2; sq[j] = s; }
   let converged = n < 2;
   for (let sweep = 0; sweep < 60 && !converged; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) {
-      const P = p * m, Q = q * m;
-      let alpha = 0, beta = 0, gamma = 0;
-      for (let i = 0; i < m; i++) { const x = u[P + i], y = u[Q + i]; alpha += x * x; beta += y * y; gamma += x * y; }
-      if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+      const P = p * m, Q = q * m, alpha = sq[p], beta = sq[q];
+      if (alpha === 0 || beta === 0) continue;
+      let gamma = 0;
+      for (let i = 0; i < m; i++) gamma += u[P + i] * u[Q + i];
+      if (Math.abs(gamma) <= ORTHO_TOL * Math.sqrt(alpha * beta)) continue;
       rotated = true;
       const zeta = (beta - alpha) / (2 * gamma);
       const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
       const c = 1 / Math.sqrt(1 + t * t), s = c * t;
-      for (let i = 0; i < m; i++) { const x = u[P + i], y = u[Q + i]; u[P + i] = c * x - s * y; u[Q + i] = s * x + c * y; }
+      let np = 0, nq = 0;
+      for (let i = 0; i < m; i++) {
+        const x = u[P + i], y = u[Q + i], xp = c * x - s * y, yq = s * x + c * y;
+        u[P + i] = xp; u[Q + i] = yq; np += xp * xp; nq += yq * yq;
+      }
+      sq[p] = np; sq[q] = nq;
       const VP = p * n, VQ = q * n;
       for (let i = 0; i < n; i++) { const x = v[VP + i], y = v[VQ + i]; v[VP + i] = c * x - s * y; v[VQ + i] = s * x + c * y; }
     }
@@ -73,6 +93,11 @@ export function svdHost(a: Float64Array, m: number, n: number, op = 'linalg.svd'
   if (m < n) {
     const t = svdHost(transposed(a, m, n), n, m, op);
     return { u: transposed(t.vt, m, m), s: t.s, vt: transposed(t.u, n, m) };
+  }
+  if (n >= PRECONDITION_MIN) {
+    // the Gram matrix's eigenvectors make a's columns nearly orthogonal, so Jacobi needs a sweep or two
+    const v0 = eighHost(Float64Array.from(product(a, a, n, m, n, true)), n, op).vectors;
+    return jacobi(Float64Array.from(product(a, v0, m, n, n)), m, n, op, v0);
   }
   if (m === n) return jacobi(a, m, n, op);
   const f = qrHost(a, m, n);
