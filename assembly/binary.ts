@@ -1,11 +1,14 @@
-// Elementwise binary ops with broadcasting. Op codes follow BinaryOp's order in
-// runtime/types.ts: add sub mul div pow maximum minimum equal notEqual less lessEqual
-// greater greaterEqual (7..12 are comparisons and write uint8 0/1).
+// Elementwise binary ops with broadcasting. Op codes: assembly/codes.ts, generated from
+// runtime/ops-table.ts (comparisons come last and write uint8 0/1); the build fails when
+// a case below is missing.
 // The innermost axis is one run whose operand strides are 1 (contiguous) or 0
 // (broadcast scalar); those get SIMD loops, anything else a scalar strided loop.
 import { walkStart, walkNext, dim, stride, off, toInt32 } from './strided';
-
-const CMP = 7;
+import {
+  BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV, BINARY_POW, BINARY_MAXIMUM, BINARY_MINIMUM, BINARY_EQUAL,
+  BINARY_NOT_EQUAL, BINARY_LESS, BINARY_LESS_EQUAL, BINARY_GREATER, BINARY_GREATER_EQUAL,
+  BINARY_FIRST_COMPARE as CMP, DTYPE_FLOAT32, DTYPE_INT32,
+} from './codes';
 
 @inline function powLanes(a: v128, b: v128, isInt: bool): v128 {
   let r = a;
@@ -40,20 +43,24 @@ const CMP = 7;
 
 /** One vector of op(a, b) for T = f32 or i32; comparisons return lane masks. */
 @inline function bop<T>(op: i32, a: v128, b: v128): v128 {
-  if (op == 0) return v128.add<T>(a, b);
-  if (op == 1) return v128.sub<T>(a, b);
-  if (op == 2) return v128.mul<T>(a, b);
-  if (op == 3) return isFloat<T>() ? f32x4.div(a, b) : idiv(a, b);
-  if (op == 4) return powLanes(a, b, !isFloat<T>());
-  // wasm's f32x4.max/min propagate NaN, as the reference does
-  if (op == 5) return v128.max<T>(a, b);
-  if (op == 6) return v128.min<T>(a, b);
-  if (op == 7) return v128.eq<T>(a, b);
-  if (op == 8) return v128.ne<T>(a, b);
-  if (op == 9) return v128.lt<T>(a, b);
-  if (op == 10) return v128.le<T>(a, b);
-  if (op == 11) return v128.gt<T>(a, b);
-  return v128.ge<T>(a, b);
+  switch (op) {
+    case BINARY_ADD: return v128.add<T>(a, b);
+    case BINARY_SUB: return v128.sub<T>(a, b);
+    case BINARY_MUL: return v128.mul<T>(a, b);
+    case BINARY_DIV: return isFloat<T>() ? f32x4.div(a, b) : idiv(a, b);
+    case BINARY_POW: return powLanes(a, b, !isFloat<T>());
+    // wasm's f32x4.max/min propagate NaN, as the reference does
+    case BINARY_MAXIMUM: return v128.max<T>(a, b);
+    case BINARY_MINIMUM: return v128.min<T>(a, b);
+    case BINARY_EQUAL: return v128.eq<T>(a, b);
+    case BINARY_NOT_EQUAL: return v128.ne<T>(a, b);
+    case BINARY_LESS: return v128.lt<T>(a, b);
+    case BINARY_LESS_EQUAL: return v128.le<T>(a, b);
+    case BINARY_GREATER: return v128.gt<T>(a, b);
+    case BINARY_GREATER_EQUAL: return v128.ge<T>(a, b);
+  }
+  unreachable();
+  return a;
 }
 
 // A broadcast scalar operand is expanded into one of these blocks and the row is done in
@@ -108,7 +115,7 @@ const SPLAT_B: usize = memory.data(CHUNK * 4, 16);
   if (sa == 1 && sb == 1) { span<T>(op, a, b, out, n); return; }
   // x ** 2 with a broadcast exponent is common enough to skip the per-lane pow calls;
   // the f32 product is what the float64 reference rounds to as well
-  if (isFloat<T>() && op == 4 && sa == 1 && sb == 0 && load<f32>(b) == 2.0) {
+  if (isFloat<T>() && op == BINARY_POW && sa == 1 && sb == 0 && load<f32>(b) == 2.0) {
     let i = 0;
     for (; i + 4 <= n; i += 4) { const v = v128.load(a + (<usize>i << 2)); v128.store(out + (<usize>i << 2), f32x4.mul(v, v)); }
     for (; i < n; i++) { const v = load<f32>(a + (<usize>i << 2)); store<f32>(out + (<usize>i << 2), v * v); }
@@ -133,121 +140,133 @@ const SPLAT_B: usize = memory.data(CHUNK * 4, 16);
 }
 
 // One function per op and type (see unary.ts for why they are not inlined into the switch).
-function r0<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(0, a, sa, b, sb, out, n); }
-function r1<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(1, a, sa, b, sb, out, n); }
-function r2<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(2, a, sa, b, sb, out, n); }
-function r3<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(3, a, sa, b, sb, out, n); }
-function r4<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(4, a, sa, b, sb, out, n); }
-function r5<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(5, a, sa, b, sb, out, n); }
-function r6<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(6, a, sa, b, sb, out, n); }
-function r7<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(7, a, sa, b, sb, out, n); }
-function r8<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(8, a, sa, b, sb, out, n); }
-function r9<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(9, a, sa, b, sb, out, n); }
-function r10<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(10, a, sa, b, sb, out, n); }
-function r11<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(11, a, sa, b, sb, out, n); }
-function r12<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(12, a, sa, b, sb, out, n); }
+function r_add<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_ADD, a, sa, b, sb, out, n); }
+function r_sub<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_SUB, a, sa, b, sb, out, n); }
+function r_mul<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_MUL, a, sa, b, sb, out, n); }
+function r_div<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_DIV, a, sa, b, sb, out, n); }
+function r_pow<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_POW, a, sa, b, sb, out, n); }
+function r_maximum<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_MAXIMUM, a, sa, b, sb, out, n); }
+function r_minimum<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_MINIMUM, a, sa, b, sb, out, n); }
+function r_equal<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_EQUAL, a, sa, b, sb, out, n); }
+function r_notEqual<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_NOT_EQUAL, a, sa, b, sb, out, n); }
+function r_less<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_LESS, a, sa, b, sb, out, n); }
+function r_lessEqual<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_LESS_EQUAL, a, sa, b, sb, out, n); }
+function r_greater<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_GREATER, a, sa, b, sb, out, n); }
+function r_greaterEqual<T>(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowOp<T>(BINARY_GREATER_EQUAL, a, sa, b, sb, out, n); }
 
 function row<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   switch (op) {
-    case 0: r0<T>(a, sa, b, sb, out, n); break;
-    case 1: r1<T>(a, sa, b, sb, out, n); break;
-    case 2: r2<T>(a, sa, b, sb, out, n); break;
-    case 3: r3<T>(a, sa, b, sb, out, n); break;
-    case 4: r4<T>(a, sa, b, sb, out, n); break;
-    case 5: r5<T>(a, sa, b, sb, out, n); break;
-    case 6: r6<T>(a, sa, b, sb, out, n); break;
-    case 7: r7<T>(a, sa, b, sb, out, n); break;
-    case 8: r8<T>(a, sa, b, sb, out, n); break;
-    case 9: r9<T>(a, sa, b, sb, out, n); break;
-    case 10: r10<T>(a, sa, b, sb, out, n); break;
-    case 11: r11<T>(a, sa, b, sb, out, n); break;
-    default: r12<T>(a, sa, b, sb, out, n);
+    case BINARY_ADD: r_add<T>(a, sa, b, sb, out, n); break;
+    case BINARY_SUB: r_sub<T>(a, sa, b, sb, out, n); break;
+    case BINARY_MUL: r_mul<T>(a, sa, b, sb, out, n); break;
+    case BINARY_DIV: r_div<T>(a, sa, b, sb, out, n); break;
+    case BINARY_POW: r_pow<T>(a, sa, b, sb, out, n); break;
+    case BINARY_MAXIMUM: r_maximum<T>(a, sa, b, sb, out, n); break;
+    case BINARY_MINIMUM: r_minimum<T>(a, sa, b, sb, out, n); break;
+    case BINARY_EQUAL: r_equal<T>(a, sa, b, sb, out, n); break;
+    case BINARY_NOT_EQUAL: r_notEqual<T>(a, sa, b, sb, out, n); break;
+    case BINARY_LESS: r_less<T>(a, sa, b, sb, out, n); break;
+    case BINARY_LESS_EQUAL: r_lessEqual<T>(a, sa, b, sb, out, n); break;
+    case BINARY_GREATER: r_greater<T>(a, sa, b, sb, out, n); break;
+    case BINARY_GREATER_EQUAL: r_greaterEqual<T>(a, sa, b, sb, out, n); break;
+    default: unreachable();
   }
 }
 
 // uint8: add/sub wrap mod 256 like the reference's store into a Uint8Array.
 @inline function u8Scalar(op: i32, x: i32, y: i32): i32 {
-  if (op == 0) return (x + y) & 255;
-  if (op == 1) return (x - y) & 255;
-  if (op == 2) return (x * y) & 255;
-  if (op == 3) return y == 0 ? 0 : x / y;
-  if (op == 4) return toInt32(Math.pow(<f64>x, <f64>y)) & 255;
-  if (op == 5) return max(x, y);
-  if (op == 6) return min(x, y);
-  if (op == 7) return <i32>(x == y);
-  if (op == 8) return <i32>(x != y);
-  if (op == 9) return <i32>(x < y);
-  if (op == 10) return <i32>(x <= y);
-  if (op == 11) return <i32>(x > y);
-  return <i32>(x >= y);
+  switch (op) {
+    case BINARY_ADD: return (x + y) & 255;
+    case BINARY_SUB: return (x - y) & 255;
+    case BINARY_MUL: return (x * y) & 255;
+    case BINARY_DIV: return y == 0 ? 0 : x / y;
+    case BINARY_POW: return toInt32(Math.pow(<f64>x, <f64>y)) & 255;
+    case BINARY_MAXIMUM: return max(x, y);
+    case BINARY_MINIMUM: return min(x, y);
+    case BINARY_EQUAL: return <i32>(x == y);
+    case BINARY_NOT_EQUAL: return <i32>(x != y);
+    case BINARY_LESS: return <i32>(x < y);
+    case BINARY_LESS_EQUAL: return <i32>(x <= y);
+    case BINARY_GREATER: return <i32>(x > y);
+    case BINARY_GREATER_EQUAL: return <i32>(x >= y);
+  }
+  unreachable();
+  return 0;
 }
 
+/** The uint8 ops with a lane form; u8HasVec says which (the rest go through u8Scalar). */
 @inline function u8Vec(op: i32, a: v128, b: v128): v128 {
-  if (op == 0) return i8x16.add(a, b);
-  if (op == 1) return i8x16.sub(a, b);
-  if (op == 5) return i8x16.max_u(a, b);
-  if (op == 6) return i8x16.min_u(a, b);
   const one = i8x16.splat(1);
-  if (op == 7) return v128.and(i8x16.eq(a, b), one);
-  if (op == 8) return v128.and(i8x16.ne(a, b), one);
-  if (op == 9) return v128.and(i8x16.lt_u(a, b), one);
-  if (op == 10) return v128.and(i8x16.le_u(a, b), one);
-  if (op == 11) return v128.and(i8x16.gt_u(a, b), one);
+  if (op == BINARY_ADD) return i8x16.add(a, b);
+  if (op == BINARY_SUB) return i8x16.sub(a, b);
+  if (op == BINARY_MAXIMUM) return i8x16.max_u(a, b);
+  if (op == BINARY_MINIMUM) return i8x16.min_u(a, b);
+  if (op == BINARY_EQUAL) return v128.and(i8x16.eq(a, b), one);
+  if (op == BINARY_NOT_EQUAL) return v128.and(i8x16.ne(a, b), one);
+  if (op == BINARY_LESS) return v128.and(i8x16.lt_u(a, b), one);
+  if (op == BINARY_LESS_EQUAL) return v128.and(i8x16.le_u(a, b), one);
+  if (op == BINARY_GREATER) return v128.and(i8x16.gt_u(a, b), one);
   return v128.and(i8x16.ge_u(a, b), one);
+}
+
+@inline function u8HasVec(op: i32): bool {
+  return op != BINARY_MUL && op != BINARY_DIV && op != BINARY_POW;
 }
 
 @inline function rowU8Op(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   let i = 0;
-  if (sa == 1 && sb == 1 && op != 2 && op != 3 && op != 4) {
+  if (sa == 1 && sb == 1 && u8HasVec(op)) {
     for (; i + 16 <= n; i += 16) v128.store(out + <usize>i, u8Vec(op, v128.load(a + <usize>i), v128.load(b + <usize>i)));
   }
   for (; i < n; i++) store<u8>(out + <usize>i, u8Scalar(op, load<u8>(a + <usize>(i * sa)), load<u8>(b + <usize>(i * sb))));
 }
 
-function ub0(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(0, a, sa, b, sb, out, n); }
-function ub1(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(1, a, sa, b, sb, out, n); }
-function ub2(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(2, a, sa, b, sb, out, n); }
-function ub3(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(3, a, sa, b, sb, out, n); }
-function ub4(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(4, a, sa, b, sb, out, n); }
-function ub5(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(5, a, sa, b, sb, out, n); }
-function ub6(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(6, a, sa, b, sb, out, n); }
-function ub7(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(7, a, sa, b, sb, out, n); }
-function ub8(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(8, a, sa, b, sb, out, n); }
-function ub9(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(9, a, sa, b, sb, out, n); }
-function ub10(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(10, a, sa, b, sb, out, n); }
-function ub11(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(11, a, sa, b, sb, out, n); }
-function ub12(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(12, a, sa, b, sb, out, n); }
+function u_add(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_ADD, a, sa, b, sb, out, n); }
+function u_sub(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_SUB, a, sa, b, sb, out, n); }
+function u_mul(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_MUL, a, sa, b, sb, out, n); }
+function u_div(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_DIV, a, sa, b, sb, out, n); }
+function u_pow(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_POW, a, sa, b, sb, out, n); }
+function u_maximum(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_MAXIMUM, a, sa, b, sb, out, n); }
+function u_minimum(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_MINIMUM, a, sa, b, sb, out, n); }
+function u_equal(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_EQUAL, a, sa, b, sb, out, n); }
+function u_notEqual(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_NOT_EQUAL, a, sa, b, sb, out, n); }
+function u_less(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_LESS, a, sa, b, sb, out, n); }
+function u_lessEqual(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_LESS_EQUAL, a, sa, b, sb, out, n); }
+function u_greater(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_GREATER, a, sa, b, sb, out, n); }
+function u_greaterEqual(a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void { rowU8Op(BINARY_GREATER_EQUAL, a, sa, b, sb, out, n); }
 
 function rowU8(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   switch (op) {
-    case 0: ub0(a, sa, b, sb, out, n); break;
-    case 1: ub1(a, sa, b, sb, out, n); break;
-    case 2: ub2(a, sa, b, sb, out, n); break;
-    case 3: ub3(a, sa, b, sb, out, n); break;
-    case 4: ub4(a, sa, b, sb, out, n); break;
-    case 5: ub5(a, sa, b, sb, out, n); break;
-    case 6: ub6(a, sa, b, sb, out, n); break;
-    case 7: ub7(a, sa, b, sb, out, n); break;
-    case 8: ub8(a, sa, b, sb, out, n); break;
-    case 9: ub9(a, sa, b, sb, out, n); break;
-    case 10: ub10(a, sa, b, sb, out, n); break;
-    case 11: ub11(a, sa, b, sb, out, n); break;
-    default: ub12(a, sa, b, sb, out, n);
+    case BINARY_ADD: u_add(a, sa, b, sb, out, n); break;
+    case BINARY_SUB: u_sub(a, sa, b, sb, out, n); break;
+    case BINARY_MUL: u_mul(a, sa, b, sb, out, n); break;
+    case BINARY_DIV: u_div(a, sa, b, sb, out, n); break;
+    case BINARY_POW: u_pow(a, sa, b, sb, out, n); break;
+    case BINARY_MAXIMUM: u_maximum(a, sa, b, sb, out, n); break;
+    case BINARY_MINIMUM: u_minimum(a, sa, b, sb, out, n); break;
+    case BINARY_EQUAL: u_equal(a, sa, b, sb, out, n); break;
+    case BINARY_NOT_EQUAL: u_notEqual(a, sa, b, sb, out, n); break;
+    case BINARY_LESS: u_less(a, sa, b, sb, out, n); break;
+    case BINARY_LESS_EQUAL: u_lessEqual(a, sa, b, sb, out, n); break;
+    case BINARY_GREATER: u_greater(a, sa, b, sb, out, n); break;
+    case BINARY_GREATER_EQUAL: u_greaterEqual(a, sa, b, sb, out, n); break;
+    default: unreachable();
   }
 }
 
-/** dtype: 0 float32, 1 int32, 2 uint8. a and b already include their element offsets. */
+/** dtype: a DTYPE_ code. a and b already include their element offsets. */
 export function binary(dtype: i32, op: i32, a: usize, b: usize, out: usize, meta: usize, rank: i32): void {
   const n = dim(meta, rank - 1);
   const sa = stride(meta, rank, 0, rank - 1), sb = stride(meta, rank, 1, rank - 1);
-  const shift: usize = dtype == 2 ? 0 : 2;
-  const outShift: usize = dtype == 2 || op >= CMP ? 0 : 2;
+  const isU8 = dtype != DTYPE_FLOAT32 && dtype != DTYPE_INT32;
+  const shift: usize = isU8 ? 0 : 2;
+  const outShift: usize = isU8 || op >= CMP ? 0 : 2;
   const rows = walkStart(meta, rank);
   for (let r = 0; r < rows; r++) {
     const pa = a + (<usize>off(0) << shift), pb = b + (<usize>off(1) << shift);
     const po = out + (<usize>(r * n) << outShift);
-    if (dtype == 0) row<f32>(op, pa, sa, pb, sb, po, n);
-    else if (dtype == 1) row<i32>(op, pa, sa, pb, sb, po, n);
+    if (dtype == DTYPE_FLOAT32) row<f32>(op, pa, sa, pb, sb, po, n);
+    else if (dtype == DTYPE_INT32) row<i32>(op, pa, sa, pb, sb, po, n);
     else rowU8(op, pa, sa, pb, sb, po, n);
     walkNext(meta, rank, 2);
   }

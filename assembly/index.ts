@@ -4,7 +4,10 @@ export { binary } from './binary';
 export { unaryF32, unaryI32 } from './unary';
 export { reduce } from './reduce';
 export { matmul, matmulPackABytes, matmulPackBBytes } from './matmul';
-export { copy, transpose, gather, where, cast } from './copy';
+export { copy, transpose } from './copy';
+export { gather } from './gather';
+export { where } from './where';
+export { cast } from './cast';
 export { softmax, logSumExp, layerNorm, rmsNorm } from './softmax';
 export { optimStep } from './optim';
 

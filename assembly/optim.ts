@@ -1,8 +1,9 @@
 // The fused optimizer update (runtime/types.ts OptimParams): one pass that reads p, g and
 // the state slots once and writes p and the state once, in place. The formulas are the
 // js reference's (runtime/backends/js/optim.ts) evaluated in f32x4 lanes.
-// Kind codes: 0 sgd, 1 adam, 2 adagrad, 3 lion, 4 diffGrad, 5 sophia. Null slots are 0.
+// Kind codes: assembly/codes.ts (from runtime/ops-table.ts). Null slots are 0.
 import { vsigmoid, fsplat } from './vmath';
+import { OPTIM_SGD, OPTIM_ADAM, OPTIM_ADAGRAD, OPTIM_LION, OPTIM_DIFF_GRAD, OPTIM_SOPHIA } from './codes';
 
 // The last < 4 elements are staged here (5 slots of 16 bytes) so that every element sees
 // the same vector code.
@@ -23,7 +24,7 @@ const TAIL: usize = memory.data(80, 16);
   let pv = f32x4.mul(v128.load(p + o), decay);
   // L2 decay reads the parameter before decoupled decay; only one of the two is ever nonzero
   const gv = f32x4.add(v128.load(g + o), f32x4.mul(l2, v128.load(p + o)));
-  if (kind == 0) {
+  if (kind == OPTIM_SGD) {
     let d = gv;
     if (s0) {
       const buf = first ? gv : f32x4.add(f32x4.mul(mom, v128.load(s0 + o)), f32x4.mul(damp, gv));
@@ -31,7 +32,7 @@ const TAIL: usize = memory.data(80, 16);
       d = nesterov ? f32x4.add(gv, f32x4.mul(mom, buf)) : buf;
     }
     pv = f32x4.sub(pv, f32x4.mul(lr, d));
-  } else if (kind == 1) {
+  } else if (kind == OPTIM_ADAM) {
     const m = f32x4.add(f32x4.mul(b1, v128.load(s0 + o)), f32x4.mul(c1, gv));
     const v = f32x4.add(f32x4.mul(b2, v128.load(s1 + o)), f32x4.mul(c2, f32x4.mul(gv, gv)));
     v128.store(s0 + o, m); v128.store(s1 + o, v);
@@ -39,22 +40,22 @@ const TAIL: usize = memory.data(80, 16);
     if (amsgrad) { vv = f32x4.max(v128.load(s2 + o), v); v128.store(s2 + o, vv); }
     const den = f32x4.add(f32x4.mul(f32x4.sqrt(vv), rs), eps);
     pv = f32x4.sub(pv, f32x4.mul(stepSize, f32x4.div(m, den)));
-  } else if (kind == 2) {
+  } else if (kind == OPTIM_ADAGRAD) {
     const s = f32x4.add(v128.load(s0 + o), f32x4.mul(gv, gv));
     v128.store(s0 + o, s);
     pv = f32x4.sub(pv, f32x4.mul(lr, f32x4.div(gv, f32x4.add(f32x4.sqrt(s), eps))));
-  } else if (kind == 3) {
+  } else if (kind == OPTIM_LION) {
     const m = v128.load(s0 + o);
     const c = f32x4.add(f32x4.mul(b1, m), f32x4.mul(c1, gv));
     pv = f32x4.sub(pv, f32x4.mul(lr, vsign(c)));
     v128.store(s0 + o, f32x4.add(f32x4.mul(b2, m), f32x4.mul(c2, gv)));
-  } else if (kind == 4) {
+  } else if (kind == OPTIM_DIFF_GRAD) {
     const m = f32x4.add(f32x4.mul(b1, v128.load(s0 + o)), f32x4.mul(c1, gv));
     const v = f32x4.add(f32x4.mul(b2, v128.load(s1 + o)), f32x4.mul(c2, f32x4.mul(gv, gv)));
     const dfc = vsigmoid(f32x4.abs(f32x4.sub(v128.load(s2 + o), gv)));
     v128.store(s0 + o, m); v128.store(s1 + o, v); v128.store(s2 + o, gv);
     pv = f32x4.sub(pv, f32x4.mul(stepSize, f32x4.div(f32x4.mul(m, dfc), f32x4.add(f32x4.sqrt(v), eps))));
-  } else {
+  } else if (kind == OPTIM_SOPHIA) {
     const m = f32x4.add(f32x4.mul(b1, v128.load(s0 + o)), f32x4.mul(c1, gv));
     v128.store(s0 + o, m);
     const ratio = f32x4.min(f32x4.div(f32x4.abs(m), f32x4.add(f32x4.mul(rhoBs, v128.load(s1 + o)), fsplat(1e-15))), fsplat(1.0));
@@ -75,7 +76,7 @@ export function optimStep(kind: i32, p: usize, g: usize, s0: usize, s1: usize, s
   const veps = fsplat(<f32>eps);
   const mom = fsplat(<f32>momentum), damp = fsplat(<f32>(1 - dampening));
   // adam: (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps); diffGrad: lr·sqrt(bc2)/bc1 · ...
-  const stepSize = fsplat(<f32>(kind == 4 ? lr * Math.sqrt(bc2) / bc1 : lr / bc1));
+  const stepSize = fsplat(<f32>(kind == OPTIM_DIFF_GRAD ? lr * Math.sqrt(bc2) / bc1 : lr / bc1));
   const rs = fsplat(<f32>(1 / Math.sqrt(bc2)));
   const vrho = fsplat(<f32>rhoBs);
   const nest = nesterov != 0, fst = first != 0, ams = amsgrad != 0;

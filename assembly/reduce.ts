@@ -1,10 +1,12 @@
 // Reductions of x viewed as [outer, size, inner] over the middle axis.
-// Op codes: 0 sum, 1 mean, 2 max, 3 min, 4 argmax, 5 argmin.
+// Op codes: assembly/codes.ts, generated from runtime/ops-table.ts.
 // inner == 1 reduces contiguous rows with several independent accumulators; inner > 1
 // walks 16-wide column strips (one cache line) down the reduced axis, keeping the strip
 // in registers, so every input line is read exactly once.
 
-const SUM = 0, MEAN = 1, MAX = 2, MIN = 3, ARGMAX = 4;
+import { REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, REDUCE_MIN, REDUCE_ARGMAX, REDUCE_ARGMIN, DTYPE_FLOAT32 } from './codes';
+
+const SUM = REDUCE_SUM, MEAN = REDUCE_MEAN, MAX = REDUCE_MAX, MIN = REDUCE_MIN, ARGMAX = REDUCE_ARGMAX;
 
 /** f32 sum of a contiguous row: f32 lanes over 64-element blocks, then f64 lanes, so
  *  cancelling sums stay close to the float64 reference. */
@@ -266,18 +268,23 @@ function cols<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
   }
 }
 
-/** dtype 0 float32, 1 int32 (mean is float-only and declined by the host for int32). */
+/** dtype: DTYPE_FLOAT32 or DTYPE_INT32 (mean is float-only and declined by the host for int32). */
 export function reduce(dtype: i32, op: i32, x: usize, out: usize, outer: i32, size: i32, inner: i32): void {
+  // the kernels below branch on op; this switch is where a new op of the table must be added
+  switch (op) {
+    case REDUCE_SUM: case REDUCE_MEAN: case REDUCE_MAX: case REDUCE_MIN: case REDUCE_ARGMAX: case REDUCE_ARGMIN: break;
+    default: unreachable();
+  }
   if (size == 0) return;
   if (inner == 1) {
-    if (dtype == 0) rows<f32>(op, x, out, outer, size);
+    if (dtype == DTYPE_FLOAT32) rows<f32>(op, x, out, outer, size);
     else rows<i32>(op, x, out, outer, size);
     return;
   }
   const step = <usize>(size * inner) << 2;
   for (let o = 0; o < outer; o++) {
     const p = x + <usize>o * step, q = out + (<usize>(o * inner) << 2);
-    if (dtype == 0) cols<f32>(op, p, q, size, inner);
+    if (dtype == DTYPE_FLOAT32) cols<f32>(op, p, q, size, inner);
     else cols<i32>(op, p, q, size, inner);
   }
 }

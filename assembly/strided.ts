@@ -43,3 +43,7 @@ export function toInt32(x: f64): i32 {
   if (t >= -2147483648.0 && t < 2147483648.0) return <i32>t;
   return <i32><u32>(t - Math.floor(t / 4294967296.0) * 4294967296.0);
 }
+
+/** Loads/stores one element of size eb (4: float32/int32 bits, 1: uint8) as i32. */
+@inline export function ldE(p: usize, eb: i32): i32 { return eb == 4 ? load<i32>(p) : <i32>load<u8>(p); }
+@inline export function stE(p: usize, v: i32, eb: i32): void { if (eb == 4) store<i32>(p, v); else store<u8>(p, <u8>v); }

@@ -1,8 +1,8 @@
 // The dispatcher and memory manager. The op layer (ts/) validates shapes and builds
 // kernel params; the engine decides where each kernel runs, moves inputs there,
 // allocates the output and keeps the books (eg.stats(), eg.memory()).
-import type { Backend, BackendName, DType, KernelName, TypedArray } from './types.js';
-import { bytesPerElement } from './types.js';
+import type { Backend, BackendName, DType, KernelInputs, KernelName, KernelParams, TypedArray } from './types.js';
+import { bytesPerElement } from './ops-table.js';
 import { createJsBackend, jsKernels } from './backends/js/index.js';
 import { EdgegradError } from './errors.js';
 import { emptyStats, type Stats } from './stats.js';
@@ -22,6 +22,8 @@ export interface Storage {
 /** Anything eg.scope() can free. */
 export interface Trackable { dispose(): void; readonly isDisposed: boolean; allocSite?: string }
 
+// The one place kernels are called through a common signature; run()'s types tie the
+// inputs and params to the kernel's own.
 type AnyKernel = (...args: unknown[]) => void;
 
 export class Engine {
@@ -33,6 +35,8 @@ export class Engine {
   debug = false;
   /** Bumped by every init(): storage from an older generation belongs to torn-down backends. */
   gen = 0;
+  /** Why no op may run yet (runtime/init.ts keeps it); null once init() has chosen a backend. */
+  notReady: string | null = 'edgegrad is not initialised';
   stats: Stats = emptyStats();
   readonly live = new Set<Trackable>();
   private scopes: Set<Trackable>[] = [];
@@ -49,6 +53,7 @@ export class Engine {
 
   // ---- storage -------------------------------------------------------------
   allocOn(backend: Backend, dtype: DType, size: number, zero = true): Storage {
+    if (this.notReady) throw new EdgegradError('tensor', this.notReady, 'await eg.init() first (or eg.initSync({ wasm }) for the CPU backends)');
     return { backend, handle: backend.alloc(dtype, size, zero), dtype, size, refs: 1, gen: this.gen };
   }
 
@@ -105,12 +110,19 @@ export class Engine {
   }
 
   // ---- dispatch -------------------------------------------------------------
-  private supports(b: Backend, kernel: KernelName, p: Record<string, unknown>): boolean {
-    return !!b.kernels[kernel] && (!b.supports || b.supports(kernel, p as never));
+  private supports<K extends KernelName>(b: Backend, kernel: K, p: KernelParams<K>): boolean {
+    return !!b.kernels[kernel] && (!b.supports || b.supports(kernel, p));
   }
 
-  private countFallback(kernel: KernelName, p: Record<string, unknown>, from: string, op: string): void {
-    const key = `${from}:${kernel}${p.op ? '.' + String(p.op) : ''}:${String(p.dtype ?? p.from ?? 'float32')}`;
+  /** `backend:kernel.op:dtype`, the key of stats().fallbacks.byKernel. */
+  private fallbackKey<K extends KernelName>(from: string, kernel: K, p: KernelParams<K>): string {
+    const q = p as { op?: unknown; dtype?: unknown; from?: unknown };
+    return `${from}:${kernel}${q.op ? '.' + String(q.op) : ''}:${String(q.dtype ?? q.from ?? 'float32')}`;
+  }
+
+  /** Applies the fallback policy to one launch that `from` declines; throws under 'error'. */
+  private countFallback<K extends KernelName>(kernel: K, p: KernelParams<K>, from: string, op: string): void {
+    const key = this.fallbackKey(from, kernel, p);
     if (this.fallback === 'error')
       throw new EdgegradError(op, `the ${from} backend has no kernel for ${key} and the fallback policy is 'error'`, "Use init({ fallback: 'cpu' }) to allow the js reference kernel");
     if (this.fallback === 'warn' && !this.warned.has(key)) {
@@ -123,12 +135,16 @@ export class Engine {
 
   /** Picks the backend for one kernel launch: inputs on the GPU keep it on the GPU;
    *  CPU inputs go up only when the output is at least the webgpu threshold. */
-  private place(kernel: KernelName, inputs: (Storage | null)[], size: number, p: Record<string, unknown>, op: string): Backend {
+  private place<K extends KernelName>(kernel: K, inputs: readonly (Storage | null)[], size: number, p: KernelParams<K>, op: string): Backend {
     const gpu = this.backends.webgpu;
     const onGpu = inputs.some((s) => s && !s.backend.isCPU);
     if (gpu && (onGpu || (this.selected === 'webgpu' && size >= this.thresholds.webgpu))) {
       if (this.supports(gpu, kernel, p)) return gpu;
-      if (onGpu) throw new EdgegradError(op, `the webgpu backend has no ${kernel} kernel for ${String(p.dtype ?? '')} and a GPU result cannot fall back synchronously`, 'Cast the input to float32 or run this op on a CPU backend');
+      if (onGpu) {
+        // a GPU result cannot come back to the CPU synchronously: the policy can only say no
+        const key = this.fallbackKey('webgpu', kernel, p);
+        throw new EdgegradError(op, `the webgpu backend has no kernel for ${key}, and an input on the GPU cannot fall back to the CPU synchronously`, 'Read the input with `await t.data()`, make a CPU tensor of it, and run the op there (or cast to float32 first)');
+      }
       this.countFallback(kernel, p, 'webgpu', op);
     }
     return this.cpu();
@@ -138,21 +154,22 @@ export class Engine {
    * Runs `kernel` with `inputs` (null for absent optional inputs) into a new storage
    * of `outDtype`/`outSize` (or into `into`, for kernels that fill an output piecewise).
    */
-  run(op: string, kernel: KernelName, inputs: (Storage | null)[], outDtype: DType, outSize: number, params: object, into?: Storage): Storage {
-    const p = params as Record<string, unknown>;
-    for (const s of inputs) if (s) this.check(s, op);
-    let target = into ? into.backend : this.place(kernel, inputs, outSize, p, op);
-    for (const s of inputs) if (s) this.migrate(s, target, op);
+  run<K extends KernelName>(op: string, kernel: K, inputs: KernelInputs<K, Storage>, outDtype: DType, outSize: number, params: KernelParams<K>, into?: Storage): Storage {
+    const ins = inputs as readonly (Storage | null)[];
+    for (const s of ins) if (s) this.check(s, op);
+    let target = into ? into.backend : this.place(kernel, ins, outSize, params, op);
+    for (const s of ins) if (s) this.migrate(s, target, op);
     // every kernel writes its whole output, so it need not be cleared first
     const out = into ?? this.allocOn(target, outDtype, outSize, false);
     if (outSize === 0) return out;
     const fn = target.kernels[kernel] as AnyKernel | undefined;
-    if (fn && this.supports(target, kernel, p)) {
-      fn(...inputs.map((s) => (s ? s.handle : null)), out.handle, params);
+    if (fn && this.supports(target, kernel, params)) {
+      fn(...ins.map((s) => (s ? s.handle : null)), out.handle, params);
     } else {
-      // Only CPU backends reach here: run the reference kernel on zero-copy views.
-      this.countFallback(kernel, p, target.name, op);
-      const views = inputs.map((s) => (s ? view(s) : null));
+      if (!target.isCPU) throw new EdgegradError(op, `the ${target.name} backend declined ${this.fallbackKey(target.name, kernel, params)} for an output it already holds`, 'Run this op on a CPU backend');
+      // A CPU backend: run the reference kernel on zero-copy views of its memory.
+      this.countFallback(kernel, params, target.name, op);
+      const views = ins.map((s) => (s ? view(s) : null));
       (jsKernels[kernel] as AnyKernel)(...views, view(out), params);
       target = this.backends.js!;
     }

@@ -4,17 +4,12 @@
 // index memory. A backend may leave a kernel out, or decline a dtype through
 // `supports`; the dispatcher then applies the fallback policy.
 
-export type DType = 'float32' | 'int32' | 'uint8';
-export type TypedArray = Float32Array | Int32Array | Uint8Array;
+import type { DType, TypedArray, UnaryOp, BinaryOp, ReduceOp } from './ops-table.js';
+export type {
+  DType, TypedArray, UnaryOp, BinaryOp, ReduceOp, CompareOp, ArithOp, IntUnaryOp, IndexReduceOp,
+} from './ops-table.js';
+export { bytesPerElement, makeTyped } from './ops-table.js';
 export type BackendName = 'js' | 'wasm' | 'webgpu';
-
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
-export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sigmoid'
-  | 'relu' | 'gelu' | 'sin' | 'cos' | 'square' | 'reciprocal' | 'step';
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'argmax' | 'argmin';
 
 /** Elementwise binary op with NumPy broadcasting. `aStrides`/`bStrides` are element
  *  strides per output axis (0 on broadcast axes). Inputs share `dtype`; comparisons
@@ -43,7 +38,8 @@ export interface RowParams { rows: number; cols: number; }
 export interface NormParams { rows: number; cols: number; eps: number; }
 export interface CastParams { from: DType; to: DType; size: number; }
 
-export type OptimKind = 'sgd' | 'adam' | 'adagrad' | 'lion' | 'diffGrad' | 'sophia';
+import type { OptimKind } from './ops-table.js';
+export type { OptimKind } from './ops-table.js';
 /**
  * One fused optimizer update, IN PLACE on p and the state tensors (the one exception to
  * the `out` convention): reads g, p and state once, writes p and state once. float32.
@@ -86,6 +82,18 @@ export interface Kernels<H> {
 }
 export type KernelName = keyof Kernels<unknown>;
 
+/** Marks the storage slots in a kernel's signature for the types below. */
+export interface Slot { readonly slot: unique symbol }
+type KernelArgs<K extends KernelName> = Parameters<Required<Kernels<Slot>>[K]>;
+/** The params object of kernel K (its last argument). */
+export type KernelParams<K extends KernelName> = KernelArgs<K> extends [...unknown[], infer P] ? P : never;
+/** Kernel K's inputs (the arguments before `out` and the params) as S, or S | null where optional. */
+export type KernelInputs<K extends KernelName, S> = KernelArgs<K> extends [...infer I, Slot, unknown]
+  ? { [J in keyof I]: null extends I[J] ? S | null : S } : never;
+/** Whether a backend's kernel handles these params; `false` sends the launch through the
+ *  engine's fallback policy (counted in stats().fallbacks). */
+export type SupportsFn = <K extends KernelName>(kernel: K, p: KernelParams<K>) => boolean;
+
 export interface Backend<H = unknown> {
   readonly name: BackendName;
   readonly isCPU: boolean;
@@ -104,14 +112,10 @@ export interface Backend<H = unknown> {
   /** Bytes currently held by live storage. */
   bytesInUse(): number;
   kernels: Partial<Kernels<H>>;
-  /** Whether the kernel handles these params (dtype etc.); absent means yes. */
-  supports?(kernel: KernelName, p: { dtype?: DType; op?: string; from?: DType; to?: DType }): boolean;
+  /** Whether the kernel handles these params (dtype, rank...); absent means yes. */
+  supports?: SupportsFn;
   /** Waits until submitted work is done (GPU); CPU backends resolve at once. */
   sync?(): Promise<void>;
   dispose?(): void;
 }
 
-export const bytesPerElement = (d: DType): number => (d === 'uint8' ? 1 : 4);
-export function makeTyped(d: DType, n: number): TypedArray {
-  return d === 'float32' ? new Float32Array(n) : d === 'int32' ? new Int32Array(n) : new Uint8Array(n);
-}

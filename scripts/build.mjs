@@ -8,8 +8,10 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 const step = (name, fn) => { const t = performance.now(); fn(); console.log(`build: ${name} ${(performance.now() - t).toFixed(0)} ms`); };
 
 const only = process.argv[2];
+if (!only || only === 'wasm' || only === 'codes') step('op codes', () => run('node', ['scripts/op-codes.mjs']));
 if (!only || only === 'wasm') step('wasm', () => {
-  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'simd']);
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'simd', '--bindings', 'raw']);
+  run('node', ['scripts/wasm-exports.mjs']);
   run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'relaxed']);
 });
 if (!only || only === 'shaders') step('shaders', () => run('node', ['scripts/inline-shaders.mjs']));

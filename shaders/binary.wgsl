@@ -55,11 +55,7 @@ fn op(a: {{T}}, b: {{T}}) -> {{O}} {
   {{BODY}}
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let i = group_index(wg, nwg) * 64u + li;
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   // the third row is unused: it re-reads the a strides
   let o = strided_offsets(i, vec3<i32>(pi(2u), pi(3u), 0), vec3<u32>(16u, 24u, 16u));
   O[i] = op(A[u32(o.x)], B[u32(o.y)]);

@@ -1,3 +1,4 @@
+// @kernel prelude
 // Prepended to every kernel by the backend.
 //
 // Parameters: one 256-byte uniform slot per dispatch, read as 64 32-bit words; the host
@@ -36,3 +37,15 @@ fn is_finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800
 // is a shader-creation error.
 fn nan_f32() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
 fn inf_f32() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
+
+// @kernel elementwise
+// The entry point of every one-invocation-per-element kernel: the kernel defines
+// `fn elementwise(i: u32)` and this calls it for i < params[0] (the element count), so the
+// 2-D grid folding and the bounds test live here once.
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let i = group_index(wg, nwg) * 64u + li;
+  if (i >= pu(0u)) { return; }
+  elementwise(i);
+}

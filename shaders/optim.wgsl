@@ -14,23 +14,15 @@ fn sgn(x: f32) -> f32 { return select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0);
 // L2 decay reads the parameter before decoupled decay; only one of the two is nonzero.
 fn grad_at(i: u32) -> f32 { return G[i] + pf(3u) * Pm[i]; }
 
-fn elem_index(wg: vec3<u32>, nwg: vec3<u32>, li: u32) -> u32 { return group_index(wg, nwg) * 64u + li; }
-
 // @kernel sgd
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   Pm[i] = Pm[i] * pf(2u) - pf(1u) * g;
 }
 
 // @kernel sgdMomentum
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   var buf = g;
   if (pu(12u) == 0u) { buf = pf(9u) * S0[i] + pf(10u) * g; }
@@ -42,10 +34,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 // @kernel adam
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
 @group(0) @binding(4) var<storage, read_write> S1: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   let m = pf(4u) * S0[i] + pf(5u) * g;
   let v = pf(6u) * S1[i] + pf(7u) * g * g;
@@ -57,10 +46,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
 @group(0) @binding(4) var<storage, read_write> S1: array<f32>;
 @group(0) @binding(5) var<storage, read_write> S2: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   let m = pf(4u) * S0[i] + pf(5u) * g;
   let v = pf(6u) * S1[i] + pf(7u) * g * g;
@@ -71,10 +57,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
 // @kernel adagrad
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   let s = S0[i] + g * g;
   S0[i] = s;
@@ -83,10 +66,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
 // @kernel lion
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   let m = S0[i];
   Pm[i] = Pm[i] * pf(2u) - pf(1u) * sgn(pf(4u) * m + pf(5u) * g);
@@ -97,10 +77,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
 @group(0) @binding(4) var<storage, read_write> S1: array<f32>;
 @group(0) @binding(5) var<storage, read_write> S2: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   let m = pf(4u) * S0[i] + pf(5u) * g;
   let v = pf(6u) * S1[i] + pf(7u) * g * g;
@@ -113,10 +90,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 // @kernel sophia
 @group(0) @binding(3) var<storage, read_write> S0: array<f32>;
 @group(0) @binding(4) var<storage, read_write> S1: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let i = elem_index(wg, nwg, li);
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   let g = grad_at(i);
   let m = pf(4u) * S0[i] + pf(5u) * g;
   S0[i] = m;

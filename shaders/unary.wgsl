@@ -134,10 +134,6 @@ fn op(x: {{T}}) -> {{T}} {
   {{BODY}}
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let i = group_index(wg, nwg) * 64u + li;
-  if (i >= pu(0u)) { return; }
+fn elementwise(i: u32) {
   O[i] = op(X[i]);
 }

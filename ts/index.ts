@@ -6,6 +6,7 @@ export type { CalibrationResult } from '../runtime/calibrate.js';
 export type { InitOptions, CapabilityReport } from '../runtime/init.js';
 export type { DType, BackendName, TypedArray } from '../runtime/types.js';
 export { EdgegradError } from '../runtime/errors.js';
+export { opTable } from '../runtime/ops-table.js';
 export type { Stats } from '../runtime/stats.js';
 export { Tensor } from './tensor.js';
 export type { NestedArray } from './tensor.js';

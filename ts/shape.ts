@@ -30,24 +30,7 @@ export function broadcastStrides(s: readonly number[], out: readonly number[]): 
   return out.map((_, ax) => (ax < r || s[ax - r] === 1 ? 0 : st[ax - r]));
 }
 
-/** Merges adjacent axes that are contiguous for every operand and drops size-1 axes,
- *  so the strided kernels see the smallest rank. */
-export function collapse(shape: readonly number[], strides: number[][]): { shape: number[]; strides: number[][] } {
-  const sh: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let ax = 0; ax < shape.length; ax++) {
-    if (shape[ax] === 1) continue;
-    const last = sh.length - 1;
-    if (last >= 0 && strides.every((s, k) => st[k][last] === s[ax] * shape[ax])) {
-      sh[last] *= shape[ax];
-      strides.forEach((s, k) => { st[k][last] = s[ax]; });
-    } else {
-      sh.push(shape[ax]);
-      strides.forEach((s, k) => st[k].push(s[ax]));
-    }
-  }
-  return { shape: sh, strides: st };
-}
+export { collapse } from '../runtime/layout.js';
 
 export function normAxis(op: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1))

@@ -19,17 +19,8 @@ export const caseById = (id) => {
 /** Throughput of one op taking `ms` milliseconds, in the case's unit (GFLOP/s or GB/s). */
 export const rate = (c, ms) => (c.flops ?? c.bytes) / (ms * 1e6);
 
-// mulberry32: a small seeded generator; inputs must be the same for every library.
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// inputs must be the same for every library: one seeded stream per case
+import { mulberry32 as rng } from '../../tests/conformance/seeded.js';
 
 const size = (shape) => shape.reduce((a, b) => a * b, 1);
 

@@ -2,27 +2,12 @@
 // files run in Node, Deno, workerd and Chromium. The oracles here are independent float64
 // implementations: they check the js reference backend too, not just agree with it.
 
-/** Fresh per run unless EG_SEED is set; printed in every failure message. */
-export const SEED = (() => {
-  const g = globalThis;
-  const fixed = g.EG_SEED ?? (g.process?.env?.EG_SEED !== undefined ? Number(g.process.env.EG_SEED) : undefined);
-  return (fixed ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
-})();
+import { SEED, seeded } from './seeded.js';
+export { SEED };
 
+/** A stream of the run's seed, decorrelated per suite by `salt`. */
 export function rng(salt = 0) {
-  let s = (SEED + Math.imul(salt + 1, 0x9e3779b9)) >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    uniform: (lo = -1, hi = 1) => lo + (hi - lo) * next(),
-    normal: () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next()),
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo)),
-  };
+  return seeded((SEED + Math.imul(salt + 1, 0x9e3779b9)) >>> 0);
 }
 
 export const sizeOf = (s) => s.reduce((a, b) => a * b, 1);

@@ -2,6 +2,7 @@
 // harness really starts and runs (`node tests/run.mjs --suites tests/harness/smoke-suite.js`).
 // It checks against plain JS arithmetic on fresh random inputs; the real suites live in
 // tests/conformance/.
+import { mulberry32 } from '../conformance/seeded.js';
 
 function check(got, want, tol, what, seed) {
   if (got.length !== want.length) throw new Error(`${what}: length ${got.length}, want ${want.length} (seed ${seed})`);
@@ -11,10 +12,7 @@ function check(got, want, tol, what, seed) {
   }
 }
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
+const rng = mulberry32;
 
 export const suites = {
   smoke(test, { eg, backend, runtime }) {

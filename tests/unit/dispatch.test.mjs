@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SEED } from '../conformance/seeded.js';
 
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'eg-xdg-'));
@@ -14,7 +15,6 @@ const { engine } = await import('../../build/tsc/runtime/engine.js');
 const { create } = await import('webgpu');
 const gpu = create([]);
 const wasm = new URL('../../build/edgegrad.wasm', import.meta.url);
-const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 function softmaxRef(x, cols) {
   const out = new Float64Array(x.length);
@@ -66,6 +66,38 @@ test("fallback 'warn' warns once per kernel; 'error' throws naming the kernel", 
     catch (e) { assert.match(e.message, /softmax: the wasm backend has no kernel for wasm:softmax:float32 and the fallback policy is 'error'/); }
     assert.is(eg.memory().tensors, 1, 'nothing but the input is left behind');
   });
+});
+
+test('a strided shape beyond the wasm kernels\' 16 axes goes through the fallback policy', async () => {
+  // alternating broadcast axes cannot be merged: 17 axes stay 17 after collapse
+  const rank = 17;
+  const sa = Array.from({ length: rank }, (_, i) => (i % 2 ? 1 : 2));
+  const sb = Array.from({ length: rank }, (_, i) => (i % 2 ? 2 : 1));
+  await eg.init({ backend: 'wasm', wasm, fallback: 'cpu' });
+  const a = eg.random.normal(eg.random.key(SEED), sa), b = eg.random.normal(eg.random.key(SEED + 1), sb);
+  eg.resetStats();
+  const got = eg.add(a, b).dataSync();
+  const st = eg.stats();
+  assert.equal(st.fallbacks.count, 1, 'one counted fallback');
+  assert.equal(Object.keys(st.fallbacks.byKernel), ['wasm:binary.add:float32']);
+  assert.equal(st.launches.wasm, 0, 'not counted as a wasm launch');
+  // against a direct float64 broadcast
+  const av = a.dataSync(), bv = b.dataSync(), out = sa.map((d, i) => Math.max(d, sb[i]));
+  let ok = got.length === out.reduce((x, y) => x * y, 1);
+  const idx = new Array(rank).fill(0);
+  for (let f = 0; ok && f < got.length; f++) {
+    let r = f, ia = 0, ib = 0, ma = 1, mb = 1;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      idx[ax] = r % out[ax]; r = Math.floor(r / out[ax]);
+      ia += (sa[ax] === 1 ? 0 : idx[ax]) * ma; ma *= sa[ax];
+      ib += (sb[ax] === 1 ? 0 : idx[ax]) * mb; mb *= sb[ax];
+    }
+    ok = Math.abs(got[f] - (av[ia] + bv[ib])) <= 1e-6 * (1 + Math.abs(av[ia] + bv[ib]));
+  }
+  assert.ok(ok, `rank-17 add matches the float64 broadcast (seed ${SEED})`);
+  await eg.init({ backend: 'wasm', wasm, fallback: 'error' });
+  const a2 = eg.ones(sa), b2 = eg.ones(sb);
+  assert.throws(() => eg.add(a2, b2), /wasm:binary\.add:float32.*'error'/);
 });
 
 test('placement: small CPU tensors join GPU ops by a counted copy; thresholds move work', async () => {

@@ -1,22 +1,15 @@
 // The wasm kernels against the js reference on fresh random inputs.
 // Needs `node scripts/build.mjs wasm` and `node scripts/build.mjs ts` first.
-// Reproduce a failure with SEED=<printed seed> node tests/unit/wasm-kernels.test.mjs
+// Reproduce a failure with EG_SEED=<printed seed> node tests/unit/wasm-kernels.test.mjs
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createWasmBackendSync, createWasmBackend, relaxedSimdProbe, simdProbe } from '../../build/tsc/runtime/backends/wasm/index.js';
 import { jsKernels } from '../../build/tsc/runtime/backends/js/index.js';
 import { makeTyped } from '../../build/tsc/runtime/types.js';
+import { SEED, mulberry32 } from '../conformance/seeded.js';
 
-const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
-let state = SEED >>> 0;
-function rand() { // mulberry32
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-}
+const rand = mulberry32(SEED);
 const randInt = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 
 // per-op tolerances (relative, absolute) against the float64 reference

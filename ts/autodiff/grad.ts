@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import * as o from '../ops/index.js';
 import { setRecorder, type Recorder } from './tape.js';
-import { rules } from './rules.js';
+import { rules, type Rule } from './rules.js';
 import { leaves, mapTree, vdot, type Tree } from './tree.js';
 import { collect } from '../memory.js';
 
@@ -60,7 +60,7 @@ function backward(tr: Trace, out: Tensor, seed: Tensor, wrt: Tensor[]): Tensor[]
     const n = tr.nodes[i];
     const g = grads.get(n.output);
     if (!g) continue;
-    const rule = rules[n.op];
+    const rule = (rules as Partial<Record<string, Rule>>)[n.op];
     if (!rule) throw new EdgegradError('grad', `no gradient rule for op '${n.op}'`, 'Wrap the non-differentiable part in eg.stopGradient()');
     const gi = rule(g, n.inputs, n.output, n.attrs);
     n.inputs.forEach((x, k) => {

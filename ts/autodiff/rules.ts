@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { zeros, arange } from '../creation.js';
 import { sizeOf } from '../shape.js';
+import type { DiffOp } from './op-names.js';
 import { linalgRules } from '../linalg/rules.js';
 
 type Attrs = Record<string, unknown>;
@@ -26,7 +27,7 @@ function expandReduced(t: Tensor, shape: readonly number[], axes: number[], keep
   return keepDims ? t : o.reshape(t, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
 }
 
-export const rules: Record<string, Rule> = {
+export const rules = {
   add: (g, [a, b]) => [unbroadcast(g, a.shape), unbroadcast(g, b.shape)],
   sub: (g, [a, b]) => [unbroadcast(g, a.shape), unbroadcast(o.neg(g), b.shape)],
   mul: (g, [a, b]) => [unbroadcast(o.mul(g, b), a.shape), unbroadcast(o.mul(g, a), b.shape)],
@@ -152,7 +153,7 @@ export const rules: Record<string, Rule> = {
     return gamma ? [dx, o.sum(o.mul(g, y0), [...Array(x.rank - 1).keys()])] : [dx];
   },
   ...linalgRules,
-};
+} satisfies Record<DiffOp, Rule>;
 
 /** max/min: the gradient is shared equally among tied extremes (as JAX does). */
 function chooser(g: Tensor, x: Tensor, out: Tensor, { axes, keepDims }: Attrs): (Tensor | null)[] {

@@ -3,11 +3,12 @@
 // so one gradient rule sees all their cotangents (and an op without a rule fails loudly
 // instead of passing a silent zero).
 import { defOp, isRecording } from '../autodiff/tape.js';
+import type { OpName } from '../autodiff/op-names.js';
 import type { Tensor } from '../tensor.js';
 import { sizeOf } from '../shape.js';
 import { concat, reshape, slice } from '../ops/layout.js';
 
-export function multiOutput(op: string, inputs: Tensor[], attrs: Record<string, unknown>, shapes: (readonly number[])[], impl: () => Tensor[]): Tensor[] {
+export function multiOutput(op: OpName, inputs: Tensor[], attrs: Record<string, unknown>, shapes: (readonly number[])[], impl: () => Tensor[]): Tensor[] {
   if (!isRecording()) return impl();
   const batch = sizeOf(shapes[0].slice(0, inputs[0].rank - 2));
   const per = shapes.map((s) => sizeOf(s) / Math.max(batch, 1));

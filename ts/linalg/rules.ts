@@ -32,7 +32,7 @@ function unbatch(g: Tensor, shape: readonly number[]): Tensor {
 const expand2 = (t: Tensor): Tensor => o.reshape(t, [...t.shape, 1, 1]);
 const sym = (x: Tensor): Tensor => o.mul(o.add(x, mT(x)), 0.5);
 
-export const linalgRules: Record<string, Rule> = {
+export const linalgRules = {
   // Murray (2016): Ā = sym(L⁻ᵀ·Φ(Lᵀ·L̄)·L⁻¹), Φ = lower triangle with the diagonal halved
   cholesky: (g, _, l) => {
     const phi = o.mul(o.matmul(mT(l), g), triangle(l.shape[l.rank - 1], 0.5, 1));
@@ -59,4 +59,4 @@ export const linalgRules: Record<string, Rule> = {
     const inner = o.add(o.mul(f, o.matmul(mT(v), gv)), o.mul(eye, o.expandDims(gw, -2)));
     return [o.reshape(sym(o.matmul(v, o.matmul(inner, mT(v)))), a.shape)];
   },
-};
+} satisfies Record<'cholesky' | 'solve' | 'inv' | 'det' | 'logAbsDet' | 'eigh', Rule>;

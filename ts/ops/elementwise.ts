@@ -1,16 +1,16 @@
 import { engine } from '../../runtime/engine.js';
 import { EdgegradError } from '../../runtime/errors.js';
 import type { BinaryOp, DType, UnaryOp } from '../../runtime/types.js';
+import { dtypeNames, isCompare, isIntUnary } from '../../runtime/ops-table.js';
 import { broadcastShapes, broadcastStrides, collapse, sizeOf } from '../shape.js';
 import { defOp } from '../autodiff/tape.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor, operands, promote, releaseTemps, wrap, type TensorLike } from './util.js';
 
-const DTYPES: DType[] = ['float32', 'int32', 'uint8'];
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor('cast', x);
-  if (!DTYPES.includes(dtype)) throw new EdgegradError('cast', `unknown dtype '${String(dtype)}'`, "Use 'float32', 'int32' or 'uint8'");
+  if (!dtypeNames.includes(dtype)) throw new EdgegradError('cast', `unknown dtype '${String(dtype)}'`, `Use one of ${dtypeNames.map((d) => `'${d}'`).join(', ')}`);
   return defOp('cast', [x], { dtype }, () => {
     if (x.dtype === dtype) return clone(x);
     const s = engine.run('cast', 'cast', [x.live('cast')], dtype, x.size, { from: x.dtype, to: dtype, size: x.size });
@@ -29,8 +29,6 @@ export function clone(x: Tensor): Tensor {
   });
 }
 
-const COMPARE = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
-
 function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const [x, y, temps] = operands(op, a, b);
   const run = (): Tensor => {
@@ -43,7 +41,7 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     const outShape = broadcastShapes(op, x.shape, y.shape);
     const size = sizeOf(outShape);
     const c = collapse(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
-    const s = engine.run(op, 'binary', [xx.live(op), yy.live(op)], COMPARE.has(op) ? 'uint8' : dtype, size, {
+    const s = engine.run(op, 'binary', [xx.live(op), yy.live(op)], isCompare(op) ? 'uint8' : dtype, size, {
       op, dtype, outShape: c.shape, aStrides: c.strides[0], bStrides: c.strides[1], aOffset: 0, bOffset: 0, size,
     });
     if (xx !== x) xx.dispose();
@@ -51,7 +49,7 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     return wrap(s, outShape);
   };
   try {
-    return COMPARE.has(op) ? defOp(op, [], {}, run) : defOp(op, [x, y], {}, run);
+    return isCompare(op) ? defOp(op, [], {}, run) : defOp(op, [x, y], {}, run);
   } finally {
     releaseTemps(temps);
   }
@@ -71,13 +69,11 @@ export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binary('lessE
 export const greater = (a: TensorLike, b: TensorLike): Tensor => binary('greater', a, b);
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary('greaterEqual', a, b);
 
-const INT_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square']);
-
 function unary(op: UnaryOp, x: Tensor): Tensor {
   assertTensor(op, x);
   return defOp(op, [x], {}, () => {
     // Integer inputs stay integer where the result is exact; the rest compute in float32.
-    const dtype: DType = x.dtype !== 'float32' && INT_UNARY.has(op) ? 'int32' : 'float32';
+    const dtype: DType = x.dtype !== 'float32' && isIntUnary(op) ? 'int32' : 'float32';
     const xx = x.dtype === dtype ? x : cast(x, dtype);
     const s = engine.run(op, 'unary', [xx.live(op)], dtype, x.size, { op, dtype, size: x.size });
     if (xx !== x) xx.dispose();

@@ -31,7 +31,7 @@ function rowwise(op: string, x: Tensor, axes: number[], run: (src: Tensor, rows:
   return back;
 }
 
-function softmaxImpl(op: string, x: Tensor, axis: number, log: boolean): Tensor {
+function softmaxImpl(op: 'softmax' | 'logSoftmax', x: Tensor, axis: number, log: boolean): Tensor {
   assertTensor(op, x);
   const ax = normAxis(op, axis, x.rank);
   return defOp(op, [x], { axis: ax }, () => rowwise(op, x, [ax], (src, rows, cols) =>

@@ -17,13 +17,14 @@ export function canFuse(p: Tensor, g: Tensor, slots: Slots): boolean {
   const others = [g, ...slots].filter((t): t is Tensor => !!t);
   // inputs are moved to p's backend; only CPU storage can be moved synchronously
   if (others.some((t) => t.storage.backend !== b && !t.storage.backend.isCPU)) return false;
-  if (b.kernels.optimStep && (!b.supports || b.supports('optimStep', { dtype: 'float32' }))) return true;
+  if (b.kernels.optimStep) return true;
   return b.isCPU && engine.fallback !== 'error';
 }
 
 export function fusedUpdate(p: Tensor, g: Tensor, slots: Slots, q: OptimParams): void {
   const ps = p.live('optim');
-  engine.run('optim', 'optimStep', [ps, g.live('optim'), ...slots.map((s) => (s ? s.live('optim') : null))], 'float32', p.size, q, ps);
+  const slot = (i: number) => slots[i]?.live('optim') ?? null;
+  engine.run('optim', 'optimStep', [ps, g.live('optim'), slot(0), slot(1), slot(2)], 'float32', p.size, q, ps);
 }
 
 const sgn = (x: Tensor): Tensor => o.sign(x);

@@ -1,4 +1,16 @@
-import type { ReduceParams, TypedArray } from '../../types.js';
+import type { ReduceOp, ReduceParams, TypedArray } from '../../types.js';
+
+/** What a reduction over an empty axis gives (the loop below starts from these; other
+ *  backends fill them directly). */
+export function emptyReduceValue(op: ReduceOp): number {
+  switch (op) {
+    case 'sum': return 0;
+    case 'mean': return NaN;
+    case 'max': return -Infinity;
+    case 'min': return Infinity;
+    case 'argmax': case 'argmin': return 0;
+  }
+}
 
 // float64 accumulation: this is the oracle the other backends are measured against.
 export function reduce(x: TypedArray, out: TypedArray, p: ReduceParams): void {

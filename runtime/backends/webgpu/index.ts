@@ -1,21 +1,26 @@
 // The webgpu backend: WGSL kernels on a device from whatever GPU object the runtime found
 // (navigator.gpu, or the `webgpu` npm package in Node). No platform globals are touched.
-import type { Backend, DType, KernelName, Kernels, TypedArray, UnaryOp } from '../../types.js';
+import { EdgegradError } from '../../errors.js';
+import type { Backend, BinaryParams, CopyParams, DType, KernelName, Kernels, SupportsFn, TypedArray, UnaryOp, WhereParams } from '../../types.js';
 import { makeTyped } from '../../types.js';
-import { openDevice, limitsRecord, type AdapterInfo, type DeviceOptions } from './device.js';
+import { openDevice, limitsRecord, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
 import { MAP_READ, Usage } from './gpu-constants.js';
 import { Launcher } from './launcher.js';
 import { BufferPool, GpuHandle, STAGING_USAGE, STORAGE_USAGE } from './storage.js';
 import { binary } from './binary.js';
-import { unary, intUnaryOps } from './unary.js';
+import { unary } from './unary.js';
+import { isIntUnary } from '../../ops-table.js';
 import { reduce } from './reduce.js';
 import { matmul } from './matmul.js';
-import { copy, gather, where, cast } from './copy.js';
+import { copy, stridedLayout } from './copy.js';
+import { gather } from './gather.js';
+import { where } from './where.js';
+import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
 
 export { GpuHandle } from './storage.js';
-export type { AdapterInfo, DeviceOptions } from './device.js';
+export { openAdapter, GPU_REQUEST_TIMEOUT_MS, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
 
 export interface WebGPUBackend {
   backend: Backend<GpuHandle>;
@@ -26,12 +31,10 @@ export interface WebGPUBackend {
 /** Pooled bytes kept for reuse beyond which freed buffers are destroyed. */
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
-export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promise<WebGPUBackend> {
-  const { adapter, device, info } = await openDevice(gpu, opts);
-  // Dawn for Node tears its instance down when the object create() returned is collected,
-  // even while the device is in use; the backend therefore holds the GPU and adapter for as
-  // long as it lives (dispose() lets go).
-  let owners: { gpu: GPU; adapter: GPUAdapter } | null = { gpu, adapter };
+/** A backend on an adapter from openAdapter() (init() looks at the adapter before asking for a device). */
+export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOptions): Promise<WebGPUBackend> {
+  const device = await openDevice(opened, opts);
+  const info = opened.info;
   const limits = limitsRecord(device.limits);
   const maxPerDim = limits.maxComputeWorkgroupsPerDimension;
   const maxBinding = limits.maxStorageBufferBindingSize;
@@ -46,15 +49,15 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
   device.addEventListener('uncapturederror', (ev) => report((ev as GPUUncapturedErrorEvent).error.message));
   device.lost.then((l) => { if (!disposed) lost = `device lost (${l.reason}): ${l.message}`; }, () => {});
   const throwIfFailed = (what: string) => {
-    if (lost) throw new Error(`WebGPU ${what}: ${lost}`);
+    if (lost) throw new EdgegradError('webgpu', `${what}: ${lost}`);
     if (errors.length) {
       const msg = errors.splice(0).join('; ');
-      throw new Error(`WebGPU ${what}: an earlier GPU command failed: ${msg}`);
+      throw new EdgegradError('webgpu', `${what}: an earlier GPU command failed: ${msg}`);
     }
   };
   const live = (what: string) => {
-    if (disposed) throw new Error(`WebGPU ${what}: the backend was disposed`);
-    if (lost) throw new Error(`WebGPU ${what}: ${lost}`);
+    if (disposed) throw new EdgegradError('webgpu', `${what}: the backend was disposed`);
+    if (lost) throw new EdgegradError('webgpu', `${what}: ${lost}`);
   };
 
   const L = new Launcher(device, maxPerDim, maxBinding, report);
@@ -87,7 +90,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
       live('alloc');
       const bytes = Math.max(16, size * 4);
       if (bytes > maxBuffer) {
-        throw new Error(`WebGPU alloc: ${size} ${dtype} elements need ${bytes} bytes (stored 4 bytes each); `
+        throw new EdgegradError('webgpu', `alloc: ${size} ${dtype} elements need ${bytes} bytes (stored 4 bytes each); `
           + `the device allows ${maxBuffer} (maxStorageBufferBindingSize/maxBufferSize)`);
       }
       const { buffer, reused } = pool.take(bytes);
@@ -96,7 +99,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
     },
 
     free(h: GpuHandle): void {
-      if (h.freed) throw new Error('WebGPU free: storage freed twice');
+      if (h.freed) throw new EdgegradError('webgpu', 'free: storage freed twice');
       h.freed = true;
       bytesLive -= h.buffer.size;
       if (disposed) return;
@@ -105,8 +108,8 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
 
     write(h: GpuHandle, data: TypedArray): void {
       live('write');
-      if (h.freed) throw new Error('WebGPU write: storage was already freed');
-      if (data.length !== h.size) throw new Error(`WebGPU write: ${data.length} values into storage of ${h.size}`);
+      if (h.freed) throw new EdgegradError('webgpu', 'write: storage was already freed');
+      if (data.length !== h.size) throw new EdgegradError('webgpu', `write: ${data.length} values into storage of ${h.size}`);
       // queue.writeBuffer runs ahead of commands still being recorded, so those go first.
       L.flush();
       const words = data instanceof Uint8Array ? Uint32Array.from(data) : data;
@@ -116,8 +119,8 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
 
     async read(h: GpuHandle, dtype: DType, size: number): Promise<TypedArray> {
       live('read');
-      if (h.freed) throw new Error('WebGPU read: storage was already freed');
-      if (size > h.size) throw new Error(`WebGPU read: ${size} values from storage of ${h.size}`);
+      if (h.freed) throw new EdgegradError('webgpu', 'read: storage was already freed');
+      if (size > h.size) throw new EdgegradError('webgpu', `read: ${size} values from storage of ${h.size}`);
       if (size === 0 || h.dirty) { L.flush(); throwIfFailed('read'); return makeTyped(dtype, size); }
       const bytes = size * 4;
       const { buffer: stage } = staging.take(bytes);
@@ -127,7 +130,7 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
         await stage.mapAsync(MAP_READ, 0, bytes);
       } catch (e) {
         throwIfFailed('read');
-        throw new Error(`WebGPU read: mapAsync failed: ${(e as Error).message}`);
+        throw new EdgegradError('webgpu', `read: mapAsync failed: ${(e as Error).message}`);
       }
       const raw = stage.getMappedRange(0, bytes);
       let out: TypedArray;
@@ -144,14 +147,18 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
     bytesInUse: () => bytesLive,
     kernels,
 
-    supports(kernel: KernelName, p: { dtype?: DType; op?: string; from?: DType; to?: DType }): boolean {
+    supports: ((kernel: KernelName, p: Record<string, never>): boolean => {
+      const q = p as { dtype?: DType; op?: UnaryOp };
       switch (kernel) {
-        case 'unary': return p.dtype === undefined || p.dtype === 'float32' || intUnaryOps.has(p.op as UnaryOp);
-        case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm':
-          return p.dtype === undefined || p.dtype === 'float32';
+        case 'unary': return q.dtype === 'float32' || isIntUnary(q.op!);
+        case 'binary': { const b = p as unknown as BinaryParams; return !!stridedLayout(b.outShape, [b.aStrides, b.bStrides]); }
+        case 'copy': { const c = p as unknown as CopyParams; return !!stridedLayout(c.shape, [c.xStrides, c.outStrides]); }
+        case 'where': { const w = p as unknown as WhereParams; return !!stridedLayout(w.outShape, [w.cStrides, w.aStrides, w.bStrides]); }
+        case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep':
+          return (q.dtype ?? 'float32') === 'float32'; // their params carry no dtype: float32 only
         default: return true;
       }
-    },
+    }) as SupportsFn,
 
     async sync(): Promise<void> {
       live('sync');
@@ -169,7 +176,6 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
       staging.destroyAll();
       dummy.destroy();
       device.destroy();
-      owners = null;
     },
   };
   return { backend, adapter: info, limits };

@@ -1,5 +1,6 @@
 // Records kernel launches into one command encoder and submits lazily: on read/sync/write,
 // or every FLUSH_EVERY launches so the GPU is not left idle behind a long op chain.
+import { EdgegradError } from '../../errors.js';
 import { Usage } from './gpu-constants.js';
 import { GpuHandle } from './storage.js';
 
@@ -42,7 +43,7 @@ export class Launcher {
 
   /** Pool-reused storage reads as zeros: clear it (in queue order) before its first use. */
   prepare(h: GpuHandle, kernel: string): void {
-    if (h.freed) throw new Error(`webgpu ${kernel}: storage was already freed`);
+    if (h.freed) throw new EdgegradError('webgpu', `${kernel}: storage was already freed`);
     if (h.dirty) { this.commandEncoder.clearBuffer(h.buffer); h.dirty = false; }
   }
 
@@ -66,7 +67,7 @@ export class Launcher {
   launch(key: string, source: () => string, bindings: Binding[], params: readonly number[], groups: Groups): void {
     const [x, y, z] = typeof groups === 'number' ? this.fold(groups, key) : groups;
     if (x === 0 || y === 0 || z === 0) return;
-    if (params.length > PARAM_WORDS) throw new Error(`webgpu ${key}: ${params.length} parameter words (max ${PARAM_WORDS})`);
+    if (params.length > PARAM_WORDS) throw new EdgegradError('webgpu', `${key}: ${params.length} parameter words (max ${PARAM_WORDS})`);
     const pipeline = this.pipeline(key, source);
     if (this.slot === RING_SLOTS) this.flush();
     const slot = this.slot++;
@@ -92,7 +93,7 @@ export class Launcher {
   private fold(groups: number, key: string): [number, number, number] {
     if (groups <= this.maxPerDim) return [groups, 1, 1];
     const y = Math.ceil(groups / this.maxPerDim);
-    if (y > this.maxPerDim) throw new Error(`webgpu ${key}: ${groups} workgroups exceed ${this.maxPerDim}² (maxComputeWorkgroupsPerDimension)`);
+    if (y > this.maxPerDim) throw new EdgegradError('webgpu', `${key}: ${groups} workgroups exceed ${this.maxPerDim}² (maxComputeWorkgroupsPerDimension)`);
     return [Math.ceil(groups / y), y, 1];
   }
 

@@ -1,3 +1,4 @@
+import { EdgegradError } from '../../errors.js';
 import type { MatmulParams } from '../../types.js';
 import { matmul as src } from './shaders.generated.js';
 import type { Launcher } from './launcher.js';
@@ -10,7 +11,7 @@ export function matmul(L: Launcher, a: GpuHandle, b: GpuHandle, out: GpuHandle, 
   const { batch, m, n, k } = p;
   if (batch === 0 || m === 0 || n === 0) return;
   const gx = Math.ceil(n / TILE), gy = Math.ceil(m / TILE);
-  if (gx > maxPerDim || gy > maxPerDim) throw new Error(`webgpu matmul: ${m}x${n} output needs more than ${maxPerDim} tiles per side`);
+  if (gx > maxPerDim || gy > maxPerDim) throw new EdgegradError('webgpu', `matmul: ${m}x${n} output needs more than ${maxPerDim} tiles per side`);
   // The batch rides on workgroup z; past the per-dimension limit it is split over launches,
   // each starting at its first batch index.
   for (let b0 = 0; b0 < batch; b0 += maxPerDim) {

@@ -1,3 +1,4 @@
+import { EdgegradError } from '../../errors.js';
 import type { ReduceParams } from '../../types.js';
 import { reduce as src } from './shaders.generated.js';
 import type { Launcher } from './launcher.js';
@@ -36,7 +37,7 @@ const GROUP_MIN_SIZE = 128;
 export function reduce(L: Launcher, x: GpuHandle, out: GpuHandle, p: ReduceParams): void {
   const t = wgslType(p.dtype);
   if (t === 'f32' && out.dtype !== 'float32' && p.op !== 'argmax' && p.op !== 'argmin') {
-    throw new Error(`webgpu reduce: ${p.op} of float32 into ${out.dtype} storage; cast the result instead`);
+    throw new EdgegradError('webgpu', `reduce: ${p.op} of float32 into ${out.dtype} storage; cast the result instead`);
   }
   const a: Scalar = t;
   const o = wgslType(out.dtype);

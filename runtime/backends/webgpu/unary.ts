@@ -1,4 +1,6 @@
-import type { UnaryOp, UnaryParams } from '../../types.js';
+import type { IntUnaryOp, UnaryOp, UnaryParams } from '../../types.js';
+import { isIntUnary } from '../../ops-table.js';
+import { EdgegradError } from '../../errors.js';
 import { unary as src } from './shaders.generated.js';
 import type { Launcher } from './launcher.js';
 import type { GpuHandle } from './storage.js';
@@ -25,25 +27,16 @@ const floatOps: Record<UnaryOp, string> = {
 };
 const floatBody = (op: UnaryOp) => `if (is_nan(x)) { return x; }\n  ${floatOps[op]}`;
 
-/** The integer ops the contract lists; uint8 results wrap into 0..255 like a Uint8Array store. */
-export const intUnaryOps: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'square']);
+// The int32 ops of the table; uint8 results wrap into 0..255 like a Uint8Array store.
+const intOps: Record<IntUnaryOp, { i32: string; u32: string }> = {
+  neg: { i32: 'return -x;', u32: 'return (0u - x) & 255u;' },
+  abs: { i32: 'return abs(x);', u32: 'return x;' },
+  sign: { i32: 'return sign(x);', u32: 'return min(x, 1u);' },
+  square: { i32: 'return x * x;', u32: 'return (x * x) & 255u;' },
+};
 function intBody(op: UnaryOp, t: 'i32' | 'u32'): string {
-  if (t === 'u32') {
-    switch (op) {
-      case 'neg': return 'return (0u - x) & 255u;';
-      case 'abs': return 'return x;';
-      case 'sign': return 'return min(x, 1u);';
-      case 'square': return 'return (x * x) & 255u;';
-    }
-  } else {
-    switch (op) {
-      case 'neg': return 'return -x;';
-      case 'abs': return 'return abs(x);';
-      case 'sign': return 'return sign(x);';
-      case 'square': return 'return x * x;';
-    }
-  }
-  throw new Error(`webgpu unary: '${op}' is float32 only`);
+  if (!isIntUnary(op)) throw new EdgegradError(op, `the webgpu unary kernel has no ${t} form (float32 only)`, 'Cast the input to float32');
+  return intOps[op][t];
 }
 
 export function unary(L: Launcher, x: GpuHandle, out: GpuHandle, p: UnaryParams): void {

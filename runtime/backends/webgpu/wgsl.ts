@@ -1,5 +1,6 @@
 // Shader text assembly: the common prelude plus a kernel from shaders/*.wgsl with its
 // {{NAME}} placeholders filled. This is text templating only; nothing is evaluated in JS.
+import { EdgegradError } from '../../errors.js';
 import type { DType } from '../../types.js';
 import { common } from './shaders.generated.js';
 
@@ -9,10 +10,11 @@ export type Scalar = 'f32' | 'i32' | 'u32';
 export const wgslType = (d: DType): Scalar => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'u32');
 
 export function shader(kernel: string, vars: Record<string, string | number> = {}): string {
-  const text = common.common + kernel.replace(/\{\{(\w+)\}\}/g, (m, name: string) => {
+  const body = kernel.replace(/\{\{(\w+)\}\}/g, (m, name: string) => {
     const v = vars[name];
-    if (v === undefined) throw new Error(`webgpu: shader placeholder ${m} has no value`);
+    if (v === undefined) throw new EdgegradError('webgpu', `webgpu: shader placeholder ${m} has no value`);
     return String(v);
   });
-  return text;
+  // one-invocation-per-element kernels get the shared entry point (shaders/common.wgsl)
+  return common.prelude + body + (/\bfn elementwise\(/.test(body) ? common.elementwise : '');
 }

@@ -1,0 +1,18 @@
+// Host side of assembly/reduce.ts.
+import type { ReduceParams } from '../../types.js';
+import { dtypeCodes, isIndexReduce, reduceCodes, REDUCE_OPS } from '../../ops-table.js';
+import { emptyReduceValue } from '../js/reduce.js';
+import type { WasmContext, WasmHandle } from './context.js';
+
+export const reduceSupports = (p: ReduceParams): boolean =>
+  p.dtype === 'float32' || (p.dtype === 'int32' && REDUCE_OPS[p.op].int);
+
+export function reduce(c: WasmContext) {
+  return (x: WasmHandle, out: WasmHandle, p: ReduceParams): void => {
+    const n = p.outer * p.inner;
+    if (n === 0) return;
+    // reducing an empty axis writes the identity (-Inf for max, NaN for mean, ...)
+    if (p.size === 0) { c.view(out, isIndexReduce(p.op) ? 'int32' : p.dtype, n).fill(emptyReduceValue(p.op)); return; }
+    c.ex.reduce(dtypeCodes[p.dtype], reduceCodes[p.op], c.ptr(x), c.ptr(out), p.outer, p.size, p.inner);
+  };
+}
