@@ -120,14 +120,15 @@ export default function (test0, { eg, backend }) {
     // nonlinear: y' = tanh(W·y) + b, loss = Σ y(1)², derivative along random directions of (y0, W, b)
     const W = randn(r, [3, 3], 0.8), b = randn(r, [3], 0.3), z0 = randn(r, [3]);
     const g2 = (t, y, p) => eg.add(eg.tanh(eg.matmul(p.W, y)), p.b);
-    const loss = async (z, p) => { const res = await eg.ode.solve(g2, z, [0, 1], { params: p, rtol: 1e-7, atol: 1e-9 }); return eg.sum(eg.square(res.y[1])); };
+    const loss = async (z, p) => { const res = await eg.ode.solve(g2, z, [0, 1], { params: p, rtol: 1e-6, atol: 1e-8 }); return eg.sum(eg.square(res.y[1])); };
     const [, [gz, gp]] = await eg.valueAndGrad(loss, { argnums: [0, 1] })(eg.tensor(z0), { W: eg.tensor(W, [3, 3]), b: eg.tensor(b) });
     const dz = randn(r, [3]), dW = randn(r, [3, 3]), db = randn(r, [3]);
     let analytic = 0;
     for (const [t, d] of [[gz, dz], [gp.W, dW], [gp.b, db]]) { const v = await t.data(); for (let i = 0; i < v.length; i++) analytic += v[i] * d[i]; }
-    const eps = 1e-2;
+    // a five-point stencil: its O(ε⁴) truncation lets ε be large against the solver's float32 noise
+    const eps = 2e-2;
     const at = async (s) => (await (await loss(eg.tensor(z0.map((v, i) => v + s * dz[i])), { W: eg.tensor(W.map((v, i) => v + s * dW[i]), [3, 3]), b: eg.tensor(b.map((v, i) => v + s * db[i])) })).data())[0];
-    const fd = (await at(eps) - await at(-eps)) / (2 * eps);
+    const fd = (8 * (await at(eps) - await at(-eps)) - (await at(2 * eps) - await at(-2 * eps))) / (12 * eps);
     assert(Math.abs(fd - analytic) <= 2e-3 * Math.max(1, Math.abs(fd)), `nonlinear ODE: autodiff ${analytic} vs finite difference ${fd}`);
   });
 
