@@ -1,18 +1,16 @@
 // Symmetric eigendecomposition: blocked Householder reduction to tridiagonal form (its
-// trailing updates and, for large matrices, its matrix-vector products on the SIMD matmul),
+// trailing updates on the SIMD matmul),
 // eigenvalues by implicit QL with Wilkinson shifts, eigenvectors of the tridiagonal by inverse
 // iteration, and the back-transformation by the reflectors as block (compact-WY) matmuls.
 import { EdgegradError } from '../../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
-import { block, checkMatrix, fromHost, product, readBatch, ResidentMatrix, subBlock } from './host.js';
+import { block, checkMatrix, fromHost, product, readBatch, subBlock } from './host.js';
 import { applyBlock } from './qr.js';
 import { multiOutput } from './outputs.js';
 
 export interface HostEigh { values: Float64Array; vectors: Float64Array /* n×n row-major, columns are vectors */ }
 
 const NB = 32;
-/** From this order on, the tridiagonalisation's A·v products run on the SIMD matmul (float32). */
-const RESIDENT_MIN = 96;
 
 interface Tridiagonal { d: Float64Array; e: Float64Array; h: Float64Array /* (n-1)² reflectors, QR layout, unit at row k */; tau: Float64Array }
 
@@ -28,12 +26,12 @@ function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
   const h = new Float64Array(m1 * m1), tau = new Float64Array(m1);
   for (let k0 = 0; k0 < n - 2; k0 += NB) {
     const b = Math.min(NB, n - 2 - k0), sz = n - k0;
+    // A·v is a host product in float64: measured, a matmul launch per column (upload v, read
+    // back A·v) costs more than it saves at these sizes
     const a0 = block(a, n, k0, k0, sz, sz);
-    const resident = sz >= RESIDENT_MIN ? new ResidentMatrix(a0, sz, sz) : null;
-    const mv = (v: Float64Array): ArrayLike<number> => {
-      if (resident) return resident.matvec(v);
+    const mv = (v: Float64Array, from: number): Float64Array => {
       const y = new Float64Array(sz);
-      for (let i = 0; i < sz; i++) { let s = 0; for (let j = 0; j < sz; j++) s += a0[i * sz + j] * v[j]; y[i] = s; }
+      for (let i = from; i < sz; i++) { let s = 0; const row = i * sz; for (let j = from; j < sz; j++) s += a0[row + j] * v[j]; y[i] = s; }
       return y;
     };
     const V = new Float64Array(sz * b), W = new Float64Array(sz * b); // row i = matrix row k0 + i
@@ -57,7 +55,7 @@ function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
       for (let i = j + 2; i < n; i++) { v[i - k0] = a[i * n + j] * scale; h[(i - 1) * m1 + j] = v[i - k0]; }
       e[j] = beta; tau[j] = t;
       // w = τ·A_cur·v − (τ/2)(vᵀ·τA_cur·v)·v, with A_cur = A0 − V·Wᵀ − W·Vᵀ over this panel's earlier columns
-      const y = Float64Array.from(mv(v));
+      const y = mv(v, jr + 1);
       for (let q = 0; q < jj; q++) {
         let wv = 0, vv = 0;
         for (let i = jr + 1; i < sz; i++) { wv += W[i * b + q] * v[i]; vv += V[i * b + q] * v[i]; }
@@ -68,7 +66,6 @@ function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
       const K = 0.5 * t * pv;
       for (let i = 0; i < sz; i++) { V[i * b + jj] = v[i]; W[i * b + jj] = y[i] - K * v[i]; }
     }
-    resident?.dispose();
     const rs = sz - b;
     if (rs > 0) {
       const vw = new Float64Array(rs * 2 * b), wv = new Float64Array(rs * 2 * b);

@@ -2,7 +2,7 @@
 // are sequential scalar work done in float64 on the host; every O(n³) block product goes
 // through the engine's matmul on the CPU backend (the SIMD wasm kernel), so a factorization
 // costs a few passes of host work per block column plus matmuls.
-import { engine, type Storage } from '../../runtime/engine.js';
+import { engine } from '../../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
@@ -129,29 +129,3 @@ export function alignRhs(op: string, a: Tensor, b: unknown, checkOnly = false): 
   return { aa, bb, m, n, k, xShape, release() { if (aa !== a) aa.dispose(); if (bb !== b) bb.dispose(); } };
 }
 
-/**
- * A matrix uploaded once to the CPU backend for many products with vectors (the
- * tridiagonalisation's A·v): only v goes in and A·v comes out per call.
- */
-export class ResidentMatrix {
-  private s: Storage;
-  constructor(data: ArrayLike<number>, readonly rows: number, readonly cols: number) {
-    this.s = engine.fromData(Float32Array.from(data), 'float32', engine.cpu());
-  }
-  /** A·v for v of length cols. */
-  matvec(v: ArrayLike<number>): Float32Array {
-    const sv = engine.fromData(Float32Array.from(v), 'float32', this.s.backend);
-    const saved = engine.thresholds.webgpu;
-    engine.thresholds.webgpu = Infinity;
-    try {
-      const out = engine.run('linalg', 'matmul', [this.s, sv], 'float32', this.rows, { batch: 1, m: this.rows, n: 1, k: this.cols, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 });
-      const r = Float32Array.from(engine.readSync(out, 'linalg') as Float32Array);
-      engine.release(out);
-      return r;
-    } finally {
-      engine.thresholds.webgpu = saved;
-      engine.release(sv);
-    }
-  }
-  dispose(): void { engine.release(this.s); }
-}
