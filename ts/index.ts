@@ -23,3 +23,4 @@ export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
 export * as linalg from './linalg/index.js';
 export * as ode from './ode/index.js';
+export * as ot from './ot/index.js';

@@ -11,5 +11,6 @@ import hessian from './hessian.test.js';
 import train from './train.test.js';
 import linalg from './linalg.test.js';
 import ode from './ode.test.js';
+import ot from './ot.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, linalg, ode };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, linalg, ode };

@@ -7,6 +7,7 @@ export type DiffOp =
   | ArithOp | UnaryOp | Exclude<ReduceOp, IndexReduceOp>
   | 'cast' | 'clone' | 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'concat' | 'gather' | 'where'
   | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
+  | 'sinkhornLoss'
   | 'cholesky' | 'solve' | 'inv' | 'det' | 'logAbsDet' | 'eigh';
 
 /** Ops recorded without inputs: nothing flows back through them. */
