@@ -125,8 +125,8 @@ export default function (test0, { eg, backend }) {
     const dz = randn(r, [3]), dW = randn(r, [3, 3]), db = randn(r, [3]);
     let analytic = 0;
     for (const [t, d] of [[gz, dz], [gp.W, dW], [gp.b, db]]) { const v = await t.data(); for (let i = 0; i < v.length; i++) analytic += v[i] * d[i]; }
-    // a five-point stencil: its O(ε⁴) truncation lets ε be large against the solver's float32 noise
-    const eps = 2e-2;
+    // a five-point stencil (O(ε⁴) truncation): ε = 5e-3 keeps it below 1e-5 on these strongly nonlinear losses while the solver's float32 noise stays ~1e-4 relative
+    const eps = 5e-3;
     const at = async (s) => (await (await loss(eg.tensor(z0.map((v, i) => v + s * dz[i])), { W: eg.tensor(W.map((v, i) => v + s * dW[i]), [3, 3]), b: eg.tensor(b.map((v, i) => v + s * db[i])) })).data())[0];
     const fd = (8 * (await at(eps) - await at(-eps)) - (await at(2 * eps) - await at(-2 * eps))) / (12 * eps);
     assert(Math.abs(fd - analytic) <= 2e-3 * Math.max(1, Math.abs(fd)), `nonlinear ODE: autodiff ${analytic} vs finite difference ${fd}`);
