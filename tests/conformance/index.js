@@ -9,8 +9,10 @@ import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
+import print from './print.test.js';
+import edges from './edges.test.js';
+import ot from './ot.test.js';
 import linalg from './linalg.test.js';
 import ode from './ode.test.js';
-import ot from './ot.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, linalg, ode };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, linalg, ode };

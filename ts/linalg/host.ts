@@ -7,7 +7,7 @@ import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { broadcastTo } from '../ops/layout.js';
-import { assertTensor } from '../ops/util.js';
+import { assertTensor, wrap } from '../ops/util.js';
 
 /** A batch of row-major float64 matrices read from x [..., m, n]. */
 export interface HostBatch { batch: readonly number[]; m: number; n: number; mats: Float64Array[] }
@@ -40,7 +40,7 @@ export function fromHost(pieces: ArrayLike<number>[], shape: readonly number[]):
   const per = pieces.length ? pieces[0].length : 0;
   const out = new Float32Array(per * pieces.length);
   pieces.forEach((p, b) => out.set(p, b * per));
-  return new Tensor(engine.fromData(out, 'float32', engine.cpu()), shape);
+  return wrap(engine.fromData(out, 'float32', engine.cpu()), shape);
 }
 
 /**
