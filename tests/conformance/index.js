@@ -17,5 +17,7 @@ import solvers from './solvers.test.js';
 import implicit from './implicit.test.js';
 import gguf from './gguf.test.js';
 import llm from './llm.test.js';
+import linalg from './linalg.test.js';
+import ode from './ode.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit, gguf, llm };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm };
