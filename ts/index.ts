@@ -22,3 +22,4 @@ export * as optim from './optim/index.js';
 export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
 export * as ot from './ot/index.js';
+export * as multiview from './multiview/index.js';
