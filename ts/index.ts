@@ -23,3 +23,5 @@ export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
 export * as ot from './ot/index.js';
 export * as multiview from './multiview/index.js';
+export * as graph from './graph/index.js';
+export * as completion from './completion/index.js';

@@ -12,5 +12,6 @@ import train from './train.test.js';
 import ot from './ot.test.js';
 import multiview from './multiview.test.js';
 import bcd from './bcd.test.js';
+import graph from './graph.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph };
