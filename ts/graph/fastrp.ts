@@ -41,11 +41,15 @@ function ellBlocks(m: number, indptr: Int32Array, indices: Int32Array, vals: Flo
 
 /** A·N for the padded blocks. */
 function spmm(blocks: Ell[], N: Tensor, dim: number): Tensor {
-  const parts = blocks.map((b) => {
+  // each block's [rows, width, dim] slab is freed before the next one is gathered
+  const parts = blocks.map((b) => scope(() => {
     const rows = b.rows[1] - b.rows[0];
     return o.sum(o.mul(o.reshape(o.gather(N, b.idx), [rows, b.width, dim]), b.w), 1);
-  });
-  return parts.length === 1 ? parts[0] : o.concat(parts, 0);
+  }));
+  if (parts.length === 1) return parts[0];
+  const out = o.concat(parts, 0);
+  for (const t of parts) t.dispose();
+  return out;
 }
 
 /** Each row scaled to unit L2 norm; zero rows stay zero. */
@@ -86,18 +90,24 @@ export function fastRP(adj: CSRLike, opts: FastRPOptions): Tensor {
   for (let i = 0; i < n; i++) for (let e = indptr[i]; e < indptr[i + 1]; e++) sv[e] = deg[i] > 0 ? vals[e] / deg[i] : 0;
   const blocks = ellBlocks(n, indptr, indices, sv, dim);
   try {
-    return scope(() => {
+    let N = scope(() => {
       const R = opts.projection ?? sparseProjection(opts.key ?? random.key(0), n, dim);
       const scale = Float32Array.from(deg, (d) => (d > 0 ? Math.pow(d / total, beta) : 0));
-      let N = o.mul(R, tensor(scale, [n, 1]));
-      let E: Tensor | null = null;
-      for (const w of weights) {
-        N = rowNormalize(spmm(blocks, N, dim));
-        const term = o.mul(N, w);
-        E = E ? o.add(E, term) : term;
-      }
-      return E!;
+      return o.mul(R, tensor(scale, [n, 1]));
     });
+    let E: Tensor | null = null;
+    for (const w of weights) {
+      // one power at a time: only N and the running sum stay alive between powers
+      const [N1, E1] = scope(() => {
+        const next = rowNormalize(spmm(blocks, N, dim));
+        const term = o.mul(next, w);
+        return [next, E ? o.add(E, term) : term];
+      });
+      N.dispose(); E?.dispose();
+      N = N1; E = E1;
+    }
+    N.dispose();
+    return E!;
   } finally {
     for (const b of blocks) { b.idx.dispose(); b.w.dispose(); }
   }
