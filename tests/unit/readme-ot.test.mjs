@@ -2,17 +2,12 @@
 // written and run in a child process: it must exit 0 and print the closed-form values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runChild } from '../runners/common.mjs';
+import { readmeBlocks } from './readme.mjs';
 
-function snippet() {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Optimal transport, multiview, graphs'));
-  const m = /```js\n([\s\S]*?)```/.exec(section);
-  assert.ok(m, 'README: no ```js block in the optimal transport section');
-  return m[1];
-}
+const snippet = () => readmeBlocks('Optimal transport, multiview, graphs', { lang: 'js' })[0].code;
 
 test('README OT/multiview/graph/completion/BCD snippet runs and prints the expected values', async () => {
   const dir = join(ROOT, 'build', 'readme');
