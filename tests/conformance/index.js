@@ -9,9 +9,11 @@ import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
+import print from './print.test.js';
+import edges from './edges.test.js';
 import ot from './ot.test.js';
 import multiview from './multiview.test.js';
 import bcd from './bcd.test.js';
 import graph from './graph.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges };
