@@ -13,7 +13,7 @@ export const NOT_FUZZED = {
   'creation (no kernel; tests/conformance/api.test.js)': ['tensor', 'zeros', 'ones', 'full', 'arange', 'eye', 'linspace', 'zerosLike', 'onesLike'],
   'set-up, memory and bookkeeping': ['init', 'initSync', 'backend', 'capabilities', 'calibrate', 'scope', 'dispose', 'keep', 'memory', 'stats', 'resetStats', 'sync', 'print', 'opTable'],
   'autodiff (composed of the fuzzed ops; tests/conformance/autodiff.test.js)': ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'stopGradient'],
-  'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'ot', 'Tensor', 'EdgegradError'],
+  'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'ot', 'multiview', 'graph', 'completion', 'Tensor', 'EdgegradError'],
 };
 
 const size = (s) => s.reduce((a, b) => a * b, 1);
