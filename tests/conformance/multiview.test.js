@@ -107,7 +107,7 @@ export default function (test, { eg, backend }) {
       for (let c = 0; c < k; c++) {
         const zx = Float64Array.from({ length: n }, (_, i) => { let s = 0; for (let j = 0; j < p; j++) s += X[i * p + j] * wx[j * k + c]; return s; });
         const zy = Float64Array.from({ length: n }, (_, i) => { let s = 0; for (let j = 0; j < q; j++) s += Y[i * q + j] * wy[j * k + c]; return s; });
-        assertClose([cov(zx, zx, n, 1, 1)[0], cov(zy, zy, n, 1, 1)[0]], [1, 1], { rtol: 1e-3, atol: 1e-4 }, `unit variance ${c}`);
+        assertClose([cov(zx, zx, n, 1, 1)[0], cov(zy, zy, n, 1, 1)[0]], [1, 1], { rtol: 5e-3, atol: 1e-4 }, `unit variance ${c}`);
         assertClose([cov(zx, zy, n, 1, 1)[0]], [want[c]], { rtol: 1e-3, atol: 1e-4 }, `projection correlation ${c}`);
         const col = Array.from({ length: p }, (_, j) => wx[j * k + c]);
         const big = col.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);

@@ -90,6 +90,20 @@ export async function altMin(obs: Observations, opts: AltMinOptions): Promise<Al
     return Float64Array.from(b, (x) => ((x / 4294967296) - 0.5) * 0.2);
   };
   const U = init(k1, m * r), V = init(k2, n * r);
+  // spectral start (as in Jain et al.): V spans the top right singular subspace of the
+  // zero-filled observed matrix, by a few rounds of subspace iteration with Gram-Schmidt
+  for (let round = 0; round < 8; round++) {
+    U.fill(0);
+    for (let e = 0; e < rows.length; e++) for (let a = 0; a < r; a++) U[rows[e] * r + a] += vals[e] * V[cols[e] * r + a];
+    V.fill(0);
+    for (let e = 0; e < rows.length; e++) for (let a = 0; a < r; a++) V[cols[e] * r + a] += vals[e] * U[rows[e] * r + a];
+    for (let a = 0; a < r; a++) {
+      for (let c = 0; c < a; c++) { let d = 0; for (let j = 0; j < n; j++) d += V[j * r + a] * V[j * r + c]; for (let j = 0; j < n; j++) V[j * r + a] -= d * V[j * r + c]; }
+      let nv = 0; for (let j = 0; j < n; j++) nv += V[j * r + a] ** 2;
+      nv = Math.sqrt(nv) || 1;
+      for (let j = 0; j < n; j++) V[j * r + a] /= nv;
+    }
+  }
   for (let it = 0; it < iters; it++) {
     sweep(U, V, byRow.ptr, byRow.other, byRow.vals, m, r, reg, steps);
     sweep(V, U, byCol.ptr, byCol.other, byCol.vals, n, r, reg, steps);
