@@ -100,7 +100,7 @@ export default function (test, { eg, backend }) {
       const res = eg.multiview.cca(T(X, [n, p]), T(Y, [n, q]), { k });
       const want = ccaOracle(X, Y, n, p, q, k);
       const got = await res.correlations.data();
-      assertClose(got, want, { rtol: 1e-3, atol: 1e-4 }, `cca correlations ${n}x${p}x${q}`);
+      assertClose(got, want, { rtol: 5e-3, atol: 1e-4 }, `cca correlations ${n}x${p}x${q}`);
       for (let c = 1; c < k; c++) assert(got[c] <= got[c - 1] + 1e-6, 'correlations descending');
       const wx = await res.xWeights.data(), wy = await res.yWeights.data();
       // each projection has unit variance and the c-th pair correlates at correlations[c]
@@ -108,7 +108,7 @@ export default function (test, { eg, backend }) {
         const zx = Float64Array.from({ length: n }, (_, i) => { let s = 0; for (let j = 0; j < p; j++) s += X[i * p + j] * wx[j * k + c]; return s; });
         const zy = Float64Array.from({ length: n }, (_, i) => { let s = 0; for (let j = 0; j < q; j++) s += Y[i * q + j] * wy[j * k + c]; return s; });
         assertClose([cov(zx, zx, n, 1, 1)[0], cov(zy, zy, n, 1, 1)[0]], [1, 1], { rtol: 5e-3, atol: 1e-4 }, `unit variance ${c}`);
-        assertClose([cov(zx, zy, n, 1, 1)[0]], [want[c]], { rtol: 1e-3, atol: 1e-4 }, `projection correlation ${c}`);
+        assertClose([cov(zx, zy, n, 1, 1)[0]], [want[c]], { rtol: 5e-3, atol: 1e-4 }, `projection correlation ${c}`);
         const col = Array.from({ length: p }, (_, j) => wx[j * k + c]);
         const big = col.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
         assert(big > 0, `x-weight column ${c} largest entry ${big} not positive`);
