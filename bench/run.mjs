@@ -284,6 +284,16 @@ if (!stub && !flag('--no-linalg')) {
   linalg = readJson(f) ?? { error: 'linalg run failed' };
 }
 
+// OT / graphs / multiview section (issue 7): its own process as well.
+let ot = null;
+if (!stub && !flag('--no-ot')) {
+  log('\n[ot] Sinkhorn per backend vs plain JS, SNS vs Sinkhorn, FastRP on an SBM, stochastic CCA');
+  const f = join(tmp, 'ot.json');
+  const run = await runChild('ot', ['bench/ot.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  process.stdout.write(run.stdout);
+  ot = readJson(f) ?? { error: 'ot run failed' };
+}
+
 const judged = readback.filter((r) => r.target);
 log(`targets: ${judged.filter((r) => r.target.met).length}/${judged.length} met` + (stub ? ' (STUB run: meaningless)' : ''));
 
@@ -298,7 +308,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer, solvers, linalg,
+  readback, oponly, optimizer, solvers, linalg, ot,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },

@@ -30,3 +30,6 @@ export * as io from './io/index.js';
 export * as llm from './llm/index.js';
 export * as ode from './ode/index.js';
 export * as ot from './ot/index.js';
+export * as multiview from './multiview/index.js';
+export * as graph from './graph/index.js';
+export * as completion from './completion/index.js';

@@ -19,5 +19,8 @@ import gguf from './gguf.test.js';
 import llm from './llm.test.js';
 import linalg from './linalg.test.js';
 import ode from './ode.test.js';
+import multiview from './multiview.test.js';
+import bcd from './bcd.test.js';
+import graph from './graph.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm };
