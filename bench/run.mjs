@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-cold] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -256,6 +256,16 @@ if (!stub && !flag('--no-optim')) {
   optimizer = readJson(f) ?? { error: 'optimizer run failed' };
 }
 
+// Cold start (issue 9): fresh processes / isolates / pages, its own script.
+let cold = null;
+if (!stub && !flag('--no-cold')) {
+  log('\n[cold start] import -> first result, fresh process / isolate / page per run');
+  const f = join(tmp, 'cold.json');
+  const run = await runChild('cold', ['bench/cold/run.mjs', '--reps', quick ? '3' : '7', '--out', f], { timeoutMs: 900_000 });
+  process.stdout.write(run.stdout.split('\n').filter((l) => !l.startsWith('cold start: ')).join('\n'));
+  cold = readJson(f) ?? { error: 'cold start run failed' };
+}
+
 const judged = readback.filter((r) => r.target);
 log(`targets: ${judged.filter((r) => r.target.met).length}/${judged.length} met` + (stub ? ' (STUB run: meaningless)' : ''));
 
@@ -270,7 +280,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer,
+  readback, oponly, optimizer, cold,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },
