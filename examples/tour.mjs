@@ -48,7 +48,7 @@ for (const name of ['webgpu', 'wasm', 'js']) {
     if (gpu) details.push(gpuNote);
   }
   if (name === 'wasm' && b.ok) details.push(`simd: ${yes(b.simd)}, relaxed-simd: ${yes(b.relaxedSimd)}${b.relaxedSimd ? '' : ' (Node 20: --experimental-wasm-relaxed-simd)'}, threads: ${typeof b.threads === 'boolean' ? yes(b.threads) : b.threads ?? 1}`);
-  if (!b.ok && b.reason) details.push(`reason: ${b.reason}`);
+  if (b.reason && (!b.ok || b.software)) details.push(`${b.ok ? 'note' : 'reason'}: ${b.reason}`);
   line(`  ${name.padEnd(7)} ${b.ok ? 'available  ' : 'unavailable'}  ${details.join('; ')}`);
 }
 

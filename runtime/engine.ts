@@ -35,6 +35,8 @@ export class Engine {
   debug = false;
   /** Bumped by every init(): storage from an older generation belongs to torn-down backends. */
   gen = 0;
+  /** Why no op may run yet (runtime/init.ts keeps it); null once init() has chosen a backend. */
+  notReady: string | null = 'edgegrad is not initialised';
   stats: Stats = emptyStats();
   readonly live = new Set<Trackable>();
   private scopes: Set<Trackable>[] = [];
@@ -51,6 +53,7 @@ export class Engine {
 
   // ---- storage -------------------------------------------------------------
   allocOn(backend: Backend, dtype: DType, size: number, zero = true): Storage {
+    if (this.notReady) throw new EdgegradError('tensor', this.notReady, 'await eg.init() first (or eg.initSync({ wasm }) for the CPU backends)');
     return { backend, handle: backend.alloc(dtype, size, zero), dtype, size, refs: 1, gen: this.gen };
   }
 

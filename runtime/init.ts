@@ -1,18 +1,22 @@
 // init(): probes every backend, picks one, and reports why the others were rejected.
+// One init at a time is in force: a later call supersedes one still probing, whose backends
+// (GPU device included) are disposed as soon as its probe ends.
 import { engine, type FallbackPolicy } from './engine.js';
 import { platform, type WasmSource } from './platform.js';
 import { toModule, compileSync } from './loader.js';
 import { EdgegradError } from './errors.js';
 import type { Backend, BackendName } from './types.js';
 import { createWasmBackend, createWasmBackendSync, relaxedSimdProbe, simdProbe } from './backends/wasm/index.js';
-import { createWebGPUBackend } from './backends/webgpu/index.js';
+import { createWebGPUBackend, openAdapter, GPU_REQUEST_TIMEOUT_MS } from './backends/webgpu/index.js';
 
 export interface InitOptions {
   backend?: 'auto' | BackendName;
   /** The .wasm, as wasm-pack's init() takes it. Default: the bundled build next to the module. */
   wasm?: WasmSource;
-  /** A WebGPU entry point (Node: `create([])` from the `webgpu` package). Default: navigator.gpu / dynamic import. */
+  /** A WebGPU entry point (Node: `create([])` from the `webgpu` package). Default: navigator.gpu / dynamic import. `null`: no WebGPU. */
   gpu?: GPU | null;
+  /** How long requestAdapter() and requestDevice() may take each before WebGPU is reported unavailable (ms, default 10000). */
+  gpuTimeoutMs?: number;
   /** What happens when a backend lacks a kernel: run the js reference ('cpu'), also warn once, or throw. */
   fallback?: FallbackPolicy;
   /** Output size (elements) from which CPU-resident work moves to the GPU. */
@@ -26,109 +30,203 @@ export interface CapabilityReport {
   selected: BackendName;
   runtime: string;
   backends: {
-    webgpu: { ok: boolean; reason?: string; adapter?: { vendor: string; architecture: string; device: string; description: string }; limits?: Record<string, number> };
-    wasm: { ok: boolean; reason?: string; simd: boolean; relaxedSimd: boolean; threads: boolean };
+    webgpu: {
+      ok: boolean; reason?: string;
+      /** The adapter is a software rasterizer (SwiftShader, llvmpipe, a fallback adapter): auto passes it over. */
+      software?: boolean;
+      adapter?: { vendor: string; architecture: string; device: string; description: string };
+      limits?: Record<string, number>;
+    };
+    /** simd/relaxedSimd are null when no module was loaded, so what it would have used is unknown. */
+    wasm: { ok: boolean; reason?: string; simd: boolean | null; relaxedSimd: boolean | null; threads: boolean };
     js: { ok: true };
   };
 }
 
-let lastReport: CapabilityReport | undefined;
-const ORDER: BackendName[] = ['webgpu', 'wasm', 'js'];
+/** What a probe made: the report and the backends, not yet installed in the engine. */
+interface Probe { report: CapabilityReport; made: Partial<Record<BackendName, Backend>> }
 
-function teardown(): void {
+type State = 'not started' | 'initialising' | 'ready' | 'failed';
+let state: State = 'not started';
+/** Bumped by every init()/initSync(); a probe whose number is no longer current was superseded. */
+let generation = 0;
+/** The settlement of the latest call; superseded calls resolve or reject with it. */
+let latest: Promise<CapabilityReport> = Promise.resolve(undefined as unknown as CapabilityReport);
+let lastReport: CapabilityReport | undefined;
+const BACKENDS: BackendName[] = ['webgpu', 'wasm', 'js'];
+
+function validate(o: InitOptions): 'auto' | BackendName {
+  const want = o.backend ?? 'auto';
+  if (!['auto', ...BACKENDS].includes(want))
+    throw new EdgegradError('init', `unknown backend '${String(want)}'`, "Use 'auto', 'webgpu', 'wasm' or 'js'");
+  if (o.fallback !== undefined && !['cpu', 'warn', 'error'].includes(o.fallback))
+    throw new EdgegradError('init', `unknown fallback policy '${o.fallback}'`, "Use 'cpu', 'warn' or 'error'");
+  return want;
+}
+
+/** Disposes what the engine holds and stops ops until the next backend is installed. */
+function teardown(why: string): void {
   for (const b of Object.values(engine.backends)) if (b && b.name !== 'js') b.dispose?.();
   engine.backends = { js: engine.backends.js };
   engine.reset();
+  engine.notReady = why;
 }
 
-function configure(o: InitOptions): void {
-  const want = o.backend ?? 'auto';
-  if (!['auto', ...ORDER].includes(want))
-    throw new EdgegradError('init', `unknown backend '${String(want)}'`, "Use 'auto', 'webgpu', 'wasm' or 'js'");
+function dispose(made: Probe['made']): void {
+  for (const b of Object.values(made)) if (b && b.name !== 'js') b.dispose?.();
+}
+
+function choose(want: 'auto' | BackendName, { report, made }: Probe): BackendName {
+  if (want === 'auto') return made.webgpu ? 'webgpu' : made.wasm ? 'wasm' : 'js';
+  if (want !== 'js' && !made[want]) {
+    const reason = report.backends[want].reason ?? 'not available';
+    throw new EdgegradError('init', `backend '${want}' is not available: ${reason}`, "Use backend: 'auto' to take the best available one");
+  }
+  return want;
+}
+
+/** Puts a probe's backends in the engine, or disposes them and throws when `want` is missing. */
+function install(o: InitOptions, want: 'auto' | BackendName, probe: Probe): CapabilityReport {
+  let selected: BackendName;
+  try {
+    selected = choose(want, probe);
+  } catch (e) {
+    dispose(probe.made);
+    state = 'failed';
+    engine.notReady = `edgegrad is not initialised: the last init() failed (${(e as Error).message})`;
+    throw e;
+  }
+  engine.backends = { js: engine.backends.js, ...probe.made };
   engine.fallback = o.fallback ?? 'cpu';
-  if (!['cpu', 'warn', 'error'].includes(engine.fallback)) throw new EdgegradError('init', `unknown fallback policy '${engine.fallback}'`, "Use 'cpu', 'warn' or 'error'");
   engine.thresholds = { webgpu: o.thresholds?.webgpu ?? 4096 };
   engine.debug = !!o.debug;
+  engine.selected = selected;
+  engine.notReady = null;
+  probe.report.selected = selected;
+  state = 'ready';
+  lastReport = probe.report;
+  return probe.report;
 }
 
-function choose(want: 'auto' | BackendName, report: CapabilityReport): BackendName {
-  const ok = (n: BackendName) => report.backends[n].ok;
-  if (want !== 'auto') {
-    if (!ok(want)) throw new EdgegradError('init', `backend '${want}' is not available: ${(report.backends[want] as { reason?: string }).reason}`, "Use backend: 'auto' to take the best available one");
-    return want;
-  }
-  return ORDER.find(ok)!;
-}
-
-function wasmReport(info: { simd: boolean; relaxedSimd: boolean } | null, reason?: string): CapabilityReport['backends']['wasm'] {
-  return { ok: !!info, reason, simd: info?.simd ?? false, relaxedSimd: info?.relaxedSimd ?? false, threads: false };
-}
-
-export async function init(options: InitOptions = {}): Promise<CapabilityReport> {
-  const want = options.backend ?? 'auto';
-  configure(options);
-  teardown();
-  const report: CapabilityReport = {
+function emptyReport(webgpu: string, wasm: string): CapabilityReport {
+  return {
     selected: 'js', runtime: platform().name,
-    backends: { webgpu: { ok: false, reason: 'not requested' }, wasm: wasmReport(null, 'not requested'), js: { ok: true } },
+    backends: { webgpu: { ok: false, reason: webgpu }, wasm: wasmReport(null, wasm), js: { ok: true } },
   };
-
-  if (want !== 'js') {
-    try {
-      const relaxed = options.wasm === undefined && WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
-      const source = options.wasm ?? (await platform().defaultWasm(relaxed));
-      const info = await createWasmBackend(await toModule(source));
-      engine.backends.wasm = info.backend as Backend;
-      report.backends.wasm = wasmReport(info);
-    } catch (e) {
-      const simd = WebAssembly.validate(simdProbe as Uint8Array<ArrayBuffer>);
-      report.backends.wasm = wasmReport(null, simd ? (e as Error).message : 'this engine does not validate WebAssembly SIMD128');
-    }
-  }
-  if (want === 'auto' || want === 'webgpu') {
-    try {
-      let gpu = options.gpu ?? undefined;
-      if (!gpu) {
-        const found = await platform().gpu();
-        if (!found.gpu) throw new Error(found.reason ?? 'no WebGPU entry point');
-        gpu = found.gpu;
-      }
-      const g = await createWebGPUBackend(gpu, { powerPreference: options.powerPreference });
-      engine.backends.webgpu = g.backend as Backend;
-      report.backends.webgpu = { ok: true, adapter: g.adapter, limits: g.limits };
-    } catch (e) {
-      report.backends.webgpu = { ok: false, reason: (e as Error).message };
-    }
-  }
-  report.selected = choose(want, report);
-  engine.selected = report.selected;
-  lastReport = report;
-  return report;
 }
 
-/** Synchronous init for the CPU backends, mirroring wasm-pack's initSync. */
+function wasmReport(info: { simd: boolean; relaxedSimd: boolean } | null, reason?: string, simd: boolean | null = null): CapabilityReport['backends']['wasm'] {
+  return info ? { ok: true, simd: info.simd, relaxedSimd: info.relaxedSimd, threads: false }
+    : { ok: false, reason, simd, relaxedSimd: simd === false ? false : null, threads: false };
+}
+
+const hasWasm = (): boolean => typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
+const NO_WASM = 'this runtime has no WebAssembly';
+
+async function probeWasm(o: InitOptions, p: Probe): Promise<void> {
+  if (!hasWasm()) { p.report.backends.wasm = wasmReport(null, NO_WASM); return; }
+  try {
+    const relaxed = o.wasm === undefined && WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
+    const source = o.wasm ?? (await platform().defaultWasm(relaxed));
+    const info = await createWasmBackend(await toModule(source));
+    p.made.wasm = info.backend as Backend;
+    p.report.backends.wasm = wasmReport(info);
+  } catch (e) {
+    // An engine without SIMD128 cannot run the build at all: that, not the load error, is the reason.
+    const simd = WebAssembly.validate(simdProbe as Uint8Array<ArrayBuffer>);
+    p.report.backends.wasm = simd ? wasmReport(null, (e as Error).message) : wasmReport(null, 'this engine does not validate WebAssembly SIMD128', false);
+  }
+}
+
+async function probeWebGPU(o: InitOptions, want: 'auto' | BackendName, p: Probe): Promise<void> {
+  if (o.gpu === null) { p.report.backends.webgpu = { ok: false, reason: 'init({ gpu: null }): WebGPU not wanted' }; return; }
+  try {
+    let gpu = o.gpu;
+    if (!gpu) {
+      const found = await platform().gpu();
+      if (!found.gpu) throw new EdgegradError('init', found.reason ?? 'no WebGPU entry point');
+      gpu = found.gpu;
+    }
+    const opts = { powerPreference: o.powerPreference, timeoutMs: o.gpuTimeoutMs ?? GPU_REQUEST_TIMEOUT_MS };
+    const opened = await openAdapter(gpu, opts);
+    const software = opened.software !== null;
+    if (software && want === 'auto') {
+      // A software rasterizer runs these kernels tens of times slower than wasm: no device is made.
+      p.report.backends.webgpu = {
+        ok: true, software, adapter: opened.info,
+        reason: `software adapter (${opened.software}): not chosen by auto; pass backend: 'webgpu'`,
+      };
+      return;
+    }
+    const g = await createWebGPUBackend(opened, opts);
+    p.made.webgpu = g.backend as Backend;
+    p.report.backends.webgpu = { ok: true, software, adapter: g.adapter, limits: g.limits };
+  } catch (e) {
+    p.report.backends.webgpu = { ok: false, reason: (e as Error).message };
+  }
+}
+
+/**
+ * Probes the backends and installs the best one (or the one asked for). The state runs
+ * not started -> initialising -> ready | failed. A call made while another is initialising
+ * supersedes it: the earlier probe's backends are disposed when it ends, and the earlier
+ * promise settles like the latest call's.
+ */
+export function init(options: InitOptions = {}): Promise<CapabilityReport> {
+  let want: 'auto' | BackendName;
+  try { want = validate(options); } catch (e) { return Promise.reject(e); }
+  const mine = ++generation;
+  state = 'initialising';
+  teardown('edgegrad is initialising: an init() call has not settled');
+  const p: Probe = {
+    report: emptyReport('not requested', 'not requested'),
+    made: {},
+  };
+  const run = (async () => {
+    if (want !== 'js') await probeWasm(options, p);
+    if (want === 'auto' || want === 'webgpu') await probeWebGPU(options, want, p);
+    if (mine !== generation) {
+      dispose(p.made);
+      return latest;
+    }
+    return install(options, want, p);
+  })();
+  latest = run;
+  return run;
+}
+
+/** Synchronous init for the CPU backends, mirroring wasm-pack's initSync. Supersedes an init() in flight. */
 export function initSync(options: { wasm?: BufferSource | WebAssembly.Module; backend?: 'auto' | 'wasm' | 'js' } & Omit<InitOptions, 'wasm' | 'backend' | 'gpu'> = {}): CapabilityReport {
-  const want = options.backend ?? 'auto';
-  configure({ ...options, wasm: undefined });
-  teardown();
-  const report: CapabilityReport = {
-    selected: 'js', runtime: platform().name,
-    backends: { webgpu: { ok: false, reason: 'initSync() does not start WebGPU (adapter requests are async); use await init()' }, wasm: wasmReport(null, 'no wasm given to initSync()'), js: { ok: true } },
+  const want = validate({ ...options, wasm: undefined });
+  if (want === 'webgpu') throw new EdgegradError('initSync', "backend 'webgpu' needs await init() (adapter requests are async)", "Use await eg.init({ backend: 'webgpu' })");
+  generation++;
+  teardown('edgegrad is not initialised');
+  const p: Probe = {
+    report: emptyReport('initSync() does not start WebGPU (adapter requests are async); use await init()', 'no wasm given to initSync()'),
+    made: {},
   };
-  if (want !== 'js' && options.wasm) {
+  if (want !== 'js' && !hasWasm()) p.report.backends.wasm = wasmReport(null, NO_WASM);
+  else if (want !== 'js' && options.wasm) {
     try {
       const info = createWasmBackendSync(compileSync(options.wasm));
-      engine.backends.wasm = info.backend as Backend;
-      report.backends.wasm = wasmReport(info);
+      p.made.wasm = info.backend as Backend;
+      p.report.backends.wasm = wasmReport(info);
     } catch (e) {
-      report.backends.wasm = wasmReport(null, (e as Error).message);
+      p.report.backends.wasm = wasmReport(null, (e as Error).message);
     }
   }
-  report.selected = choose(want, report);
-  engine.selected = report.selected;
-  lastReport = report;
-  return report;
+  try {
+    const report = install(options, want, p);
+    latest = Promise.resolve(report);
+    return report;
+  } catch (e) {
+    latest = Promise.reject(e);
+    latest.catch(() => {});
+    throw e;
+  }
 }
 
 export function backend(): BackendName { return engine.selected; }
 export function capabilities(): CapabilityReport | undefined { return lastReport; }
+/** Where init stands: 'not started', 'initialising', 'ready' or 'failed'. */
+export function initState(): State { return state; }

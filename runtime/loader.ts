@@ -12,29 +12,43 @@ export async function toModule(source: WasmSource): Promise<WebAssembly.Module> 
     // fetch() of file: URLs is unsupported in Node and needs permissions in Deno.
     if (url.protocol === 'file:') {
       if (!p.readFile) throw new EdgegradError('init', `cannot read ${url.href}: this runtime (${p.name}) has no file system`, 'Pass the .wasm as a WebAssembly.Module, a Response or its bytes');
-      return compileBytes(await p.readFile(url));
+      let bytes: Uint8Array<ArrayBuffer>;
+      try { bytes = await p.readFile(url); } catch (e) {
+        // Node: code ENOENT; Deno: Deno.errors.NotFound.
+        const missing = (e as { code?: string }).code === 'ENOENT' || (e as Error).name === 'NotFound';
+        throw new EdgegradError('init', missing ? `not found at ${url.href}` : `reading ${url.href} failed: ${(e as Error).message}`, FIX);
+      }
+      return compileBytes(bytes);
     }
-    return fromResponse(await fetch(url));
+    let r: Response;
+    try { r = await fetch(url); } catch (e) {
+      throw new EdgegradError('init', `could not fetch ${url.href}: ${(e as Error).message}`, FIX);
+    }
+    return fromResponse(r, url.href);
   }
   if (typeof Response !== 'undefined' && src instanceof Response) return fromResponse(src);
-  if (typeof Request !== 'undefined' && src instanceof Request) return fromResponse(await fetch(src));
+  if (typeof Request !== 'undefined' && src instanceof Request) return fromResponse(await fetch(src), src.url);
   if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) return compileBytes(src as BufferSource);
   throw new EdgegradError('init', `unsupported wasm source (${Object.prototype.toString.call(src)})`, 'Pass a URL, path string, Request, Response, BufferSource or WebAssembly.Module');
 }
 
+const FIX = 'Check the URL, or pass the module or its bytes directly';
+
+/** A path string is relative to the page in a browser (what a bundler's `?url` import gives)
+ *  and to the working directory in Node and Deno; an absolute URL stays as it is. */
 function toUrl(s: string | URL): URL {
   if (s instanceof URL) return s;
-  try { return new URL(s); } catch { /* a bare path */ }
-  // A bare path: Node/Deno read it relative to the working directory.
-  return new URL(s.startsWith('/') ? `file://${s}` : s, `file://${cwd()}/`);
+  try { return new URL(s); } catch { /* a path */ }
+  const p = platform();
+  const base = p.baseUrl?.();
+  if (!base) throw new EdgegradError('init', `cannot resolve the path '${s}': this runtime (${p.name}) has no page or working directory`, 'Pass an absolute URL, a Response, the bytes or a WebAssembly.Module');
+  return new URL(s, base);
 }
 
-function cwd(): string {
-  return platform().cwd?.() ?? '';
-}
-
-async function fromResponse(r: Response): Promise<WebAssembly.Module> {
-  if (!r.ok) throw new EdgegradError('init', `fetching the wasm failed: HTTP ${r.status} ${r.statusText} (${r.url})`, 'Check the URL, or pass the module/bytes directly');
+async function fromResponse(r: Response, asked?: string): Promise<WebAssembly.Module> {
+  const where = r.url || asked || '(a Response)';
+  if (r.status === 404) throw new EdgegradError('init', `not found at ${where} (HTTP 404)`, FIX);
+  if (!r.ok) throw new EdgegradError('init', `fetching the wasm failed: HTTP ${r.status} ${r.statusText} (${where})`, FIX);
   // compileStreaming insists on the application/wasm MIME type; many static servers
   // get it wrong, so fall back to bytes (what wasm-pack does too).
   if (WebAssembly.compileStreaming && r.headers.get('content-type')?.startsWith('application/wasm')) {

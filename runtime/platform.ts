@@ -1,5 +1,6 @@
 // What differs per runtime, registered once by the entry module (runtime/entry/*).
 // Nothing else in the library reads a platform global.
+import { EdgegradError } from './errors.js';
 
 /** Anything wasm-pack's `init()` accepts, plus a promise of it. */
 export type WasmSource =
@@ -12,8 +13,9 @@ export interface Platform {
   defaultWasm(relaxed: boolean): WasmSource | Promise<WasmSource>;
   /** Reads a file: URL (Node, Deno); absent where there is no file system. */
   readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
-  /** Working directory for bare paths. */
-  cwd?(): string;
+  /** What a relative path string is resolved against: the page (document.baseURI) in a browser,
+   *  the working directory (file:) in Node and Deno; absent where there is neither. */
+  baseUrl?(): string | undefined;
   /** The WebGPU entry point when the user passes none, or undefined with a reason. */
   gpu(): Promise<{ gpu?: GPU; reason?: string }>;
   /** Whether compiling wasm from bytes is allowed (workerd and Vercel Edge forbid it). */
@@ -23,6 +25,13 @@ export interface Platform {
 let current: Platform | undefined;
 export function setPlatform(p: Platform): void { current = p; }
 export function platform(): Platform {
-  if (!current) throw new Error('edgegrad: no platform entry loaded; import "edgegrad" through its package exports');
+  if (!current) throw new EdgegradError('init', 'no platform entry loaded', 'Import "edgegrad" through its package exports');
   return current;
 }
+
+/** A directory path as a file: URL with a trailing slash, for resolving relative paths. */
+export function dirUrl(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  return new URL(`file://${p.startsWith('/') ? '' : '/'}${encodeURI(p).replace(/[?#]/g, encodeURIComponent)}/`).href;
+}
+

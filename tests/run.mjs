@@ -55,7 +55,8 @@ const RUNTIMES = {
   },
   chromium: {
     backends: ['wasm', 'webgpu'],
-    cmd: () => [process.execPath, ['tests/runners/chromium.mjs', ...pass], {}],
+    extra: withUnit ? ['loader'] : [],
+    cmd: () => [process.execPath, ['tests/runners/chromium.mjs', ...pass, ...(withUnit ? [] : ['--no-unit'])], {}],
     timeoutMs: RUNTIME_TIMEOUT_MS + 60e3,
   },
 };

@@ -1,10 +1,12 @@
 import { setPlatform } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
+import { pageUrl } from './page.js';
 
 setPlatform({
   name: 'browser',
   // fetched relative to this module, so a CDN or static host serves both side by side
   defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
+  baseUrl: pageUrl,
   gpu: navigatorGpu,
   canCompileBytes: true,
 });

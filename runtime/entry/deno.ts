@@ -1,4 +1,4 @@
-import { setPlatform } from '../platform.js';
+import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
 
 const D = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>>; cwd(): string } }).Deno;
@@ -6,7 +6,7 @@ setPlatform({
   name: 'deno',
   defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
   readFile: (url) => D!.readFile(url),
-  cwd: () => D?.cwd() ?? '',
+  baseUrl: () => (D ? dirUrl(D.cwd()) : undefined),
   gpu: navigatorGpu,
   canCompileBytes: true,
 });

@@ -1,4 +1,4 @@
-import { setPlatform } from '../platform.js';
+import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
 
 const proc = (globalThis as { process?: { cwd(): string } }).process;
@@ -10,7 +10,7 @@ setPlatform({
     const fs = (await import('node:fs/promises' as string)) as { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> };
     return new Uint8Array(await fs.readFile(url));
   },
-  cwd: () => proc?.cwd() ?? '',
+  baseUrl: () => (proc ? dirUrl(proc.cwd()) : undefined),
   async gpu() {
     const nav = await navigatorGpu();
     if (nav.gpu) return nav;

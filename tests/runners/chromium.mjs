@@ -41,6 +41,10 @@ function serve() {
   const server = http.createServer((req, res) => {
     let path;
     try { path = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400).end(); return; }
+    // What bundlers emit for `import url from 'edgegrad/edgegrad.wasm?url'`: a hashed asset path.
+    if (/^\/assets\/edgegrad-[0-9a-f]+\.wasm$/.test(path)) path = '/dist/edgegrad.wasm';
+    // The bundle without its .wasm files next to it (the loader page's missing-wasm check).
+    if (path.startsWith('/nowasm/')) path = path.endsWith('.wasm') ? '/missing' : `/dist/${path.slice('/nowasm/'.length)}`;
     const base = path.startsWith('/dist/') ? dist : ROOT;
     const rel = path.startsWith('/dist/') ? path.slice('/dist/'.length) : path.slice(1);
     const file = resolve(base, rel);
@@ -48,7 +52,7 @@ function serve() {
     let st;
     try { st = statSync(file); } catch { st = null; }
     if (!st || !st.isFile()) {
-      if (path !== '/favicon.ico') console.log(`  [http] 404 ${path}`);
+      if (path !== '/favicon.ico' && path !== '/missing') console.log(`  [http] 404 ${path}`);
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
       return;
     }
@@ -61,6 +65,34 @@ function serve() {
     createReadStream(file).pipe(res);
   });
   return new Promise((res, rej) => { server.once('error', rej); server.listen(0, '127.0.0.1', () => res(server)); });
+}
+
+// The browser loader checks (tests/harness/loader-page.js) run as the row chromium/loader
+// when nothing is filtered, like node/unit.
+const withLoader = args.unit && !(args.backends || args.suites || args.grep);
+
+async function loaderChecks(url) {
+  const t0 = now();
+  const row = { runtime: 'chromium', backend: 'loader', passed: 0, failed: 0, ms: 0, info: '', failures: [] };
+  const page = await browser.newPage();
+  try {
+    page.on('pageerror', (e) => console.log(`  [loader page error] ${errorText(e)}`));
+    if (process.env.EG_SEED !== undefined) await page.evaluateOnNewDocument((seed) => { globalThis.EG_SEED = seed; }, Number(process.env.EG_SEED));
+    await page.goto(url, { waitUntil: 'load', timeout: 60e3 });
+    const results = await page.evaluate(() => window.__egLoader());
+    for (const r of results) {
+      if (r.error) { row.failed++; row.failures.push({ suite: 'loader', test: r.name, message: r.error }); }
+      else row.passed++;
+      console.log(`  ${r.error ? '✗' : '✓'} chromium/loader ${r.name}${r.error ? `: ${r.error}` : ''}`);
+    }
+  } catch (e) {
+    row.failed++;
+    row.failures.push({ suite: '(harness)', test: 'loader page', message: errorText(e) });
+  } finally {
+    await page.close().catch(() => {});
+  }
+  row.ms = Math.round(now() - t0);
+  return row;
 }
 
 let code = 0;
@@ -134,8 +166,13 @@ try {
     if (row.failed) code = 1;
     emitRow(row);
   }
+  if (withLoader) {
+    const row = await loaderChecks(`${origin}/tests/harness/loader.html`);
+    if (row.failed) code = 1;
+    emitRow(row);
+  }
 } catch (e) {
-  for (const b of backends) emitRow(rowFail(b, `chromium could not start: ${errorText(e)}`));
+  for (const b of [...backends, ...(withLoader ? ['loader'] : [])]) emitRow(rowFail(b, `chromium could not start: ${errorText(e)}`));
   code = 1;
 } finally {
   if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 10e3))]);

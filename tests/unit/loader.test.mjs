@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { relative, join } from 'node:path';
 import * as eg from '../../dist/edgegrad.node.js';
 import { SEED } from '../conformance/seeded.js';
 
@@ -27,6 +28,13 @@ test('URL', async () => { await worksOnWasm(await eg.init({ backend: 'wasm', was
 test('string path and file: URL string', async () => {
   await worksOnWasm(await eg.init({ backend: 'wasm', wasm: wasmPath }), 'absolute path');
   await worksOnWasm(await eg.init({ backend: 'wasm', wasm: wasmUrl.href }), 'file: URL string');
+  // A relative path is relative to the working directory, as Node's fs would take it.
+  await worksOnWasm(await eg.init({ backend: 'wasm', wasm: relative(process.cwd(), wasmPath) }), 'relative path');
+  const missing = join(process.cwd(), 'no-such-dir', 'edgegrad.wasm');
+  const r = await eg.init({ backend: 'auto', gpu: null, wasm: 'no-such-dir/edgegrad.wasm' });
+  assert.is(r.selected, 'js');
+  assert.is(r.backends.wasm.reason.split('. ')[0], `init: not found at ${pathToFileURL(missing).href}`);
+  assert.is(r.backends.wasm.simd, null);
 });
 test('BufferSource: Uint8Array and ArrayBuffer', async () => {
   await worksOnWasm(await eg.init({ backend: 'wasm', wasm: new Uint8Array(bytes) }), 'Uint8Array');
@@ -51,9 +59,11 @@ test('Response (with and without the wasm MIME type), Request and http URL over 
     const bad = await eg.init({ backend: 'auto', wasm: `${base}/missing.wasm` });
     // auto goes on without wasm (to webgpu where Dawn finds a driver, else js)
     assert.ok(bad.selected !== 'wasm' && bad.backends.wasm.ok === false, `a 404 rejects wasm under auto (selected ${bad.selected})`);
-    assert.match(bad.backends.wasm.reason, /init: fetching the wasm failed: HTTP 404/);
+    assert.is(bad.backends.wasm.reason.split('. ')[0], `init: not found at ${base}/missing.wasm (HTTP 404)`);
+    assert.is(bad.backends.wasm.simd, null, 'simd is unknown when no module was loaded');
+    assert.is(bad.backends.wasm.relaxedSimd, null);
     try { await eg.init({ backend: 'wasm', wasm: `${base}/missing.wasm` }); assert.unreachable('explicit wasm must throw'); }
-    catch (e) { assert.match(e.message, /init: backend 'wasm' is not available: init: fetching the wasm failed: HTTP 404/); }
+    catch (e) { assert.is(e.name, 'EdgegradError'); assert.match(e.message, /init: backend 'wasm' is not available: init: not found at http:\/\/127\.0\.0\.1:\d+\/missing\.wasm \(HTTP 404\)/); }
   } finally { server.close(); }
 });
 test('initSync with bytes and with a Module; no wasm means js', () => {

@@ -17,7 +17,7 @@ if (!process.env.XDG_RUNTIME_DIR) {
   process.env.XDG_RUNTIME_DIR = join(tmpdir(), 'edgegrad-xdg');
   mkdirSync(process.env.XDG_RUNTIME_DIR, { recursive: true });
 }
-const { createWebGPUBackend } = await import('../../build/tsc/runtime/backends/webgpu/index.js');
+const { createWebGPUBackend, openAdapter } = await import('../../build/tsc/runtime/backends/webgpu/index.js');
 const { jsKernels } = await import('../../build/tsc/runtime/backends/js/index.js');
 const { makeTyped } = await import('../../build/tsc/runtime/types.js');
 
@@ -38,7 +38,7 @@ function randData(dtype, n, lo = -4, hi = 4) {
 
 // Deno (and a browser) bring navigator.gpu; Node gets Dawn from the npm package.
 const gpu = globalThis.navigator?.gpu ?? (await import('webgpu')).create([]);
-const { backend: B, adapter, limits } = await createWebGPUBackend(gpu);
+const { backend: B, adapter, limits } = await createWebGPUBackend(await openAdapter(gpu));
 console.log(`webgpu-kernels: ${adapter.description || adapter.architecture} (${adapter.vendor})`);
 
 const up = (dtype, data) => { const h = B.alloc(dtype, data.length); B.write(h, data); return h; };

@@ -3,7 +3,7 @@
 import { EdgegradError } from '../../errors.js';
 import type { Backend, BinaryParams, CopyParams, DType, KernelName, Kernels, SupportsFn, TypedArray, UnaryOp, WhereParams } from '../../types.js';
 import { makeTyped } from '../../types.js';
-import { openDevice, limitsRecord, type AdapterInfo, type DeviceOptions } from './device.js';
+import { openDevice, limitsRecord, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
 import { MAP_READ, Usage } from './gpu-constants.js';
 import { Launcher } from './launcher.js';
 import { BufferPool, GpuHandle, STAGING_USAGE, STORAGE_USAGE } from './storage.js';
@@ -20,7 +20,7 @@ import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
 
 export { GpuHandle } from './storage.js';
-export type { AdapterInfo, DeviceOptions } from './device.js';
+export { openAdapter, GPU_REQUEST_TIMEOUT_MS, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
 
 export interface WebGPUBackend {
   backend: Backend<GpuHandle>;
@@ -31,12 +31,10 @@ export interface WebGPUBackend {
 /** Pooled bytes kept for reuse beyond which freed buffers are destroyed. */
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
-export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promise<WebGPUBackend> {
-  const { adapter, device, info } = await openDevice(gpu, opts);
-  // Dawn for Node tears its instance down when the object create() returned is collected,
-  // even while the device is in use; the backend therefore holds the GPU and adapter for as
-  // long as it lives (dispose() lets go).
-  let owners: { gpu: GPU; adapter: GPUAdapter } | null = { gpu, adapter };
+/** A backend on an adapter from openAdapter() (init() looks at the adapter before asking for a device). */
+export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOptions): Promise<WebGPUBackend> {
+  const device = await openDevice(opened, opts);
+  const info = opened.info;
   const limits = limitsRecord(device.limits);
   const maxPerDim = limits.maxComputeWorkgroupsPerDimension;
   const maxBinding = limits.maxStorageBufferBindingSize;
@@ -178,7 +176,6 @@ export async function createWebGPUBackend(gpu: GPU, opts?: DeviceOptions): Promi
       staging.destroyAll();
       dummy.destroy();
       device.destroy();
-      owners = null;
     },
   };
   return { backend, adapter: info, limits };
