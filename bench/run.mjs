@@ -11,7 +11,7 @@
 // Every time is op + readback into a JS typed array (median), plus an op-only figure (the op k
 // times without readback, one readback at the end, divided by k). Writes bench/results.json.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, renameSync, mkdtempSync, rmSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync, mkdtempSync, rmSync, mkdirSync, copyFileSync, statSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +64,8 @@ const DIST_FILES = ['edgegrad.node.js', 'edgegrad.wasm', 'edgegrad.relaxed.wasm'
 let snapshot = null;
 if (!stub && existsSync(join(root, 'dist/edgegrad.node.js'))) {
   mkdirSync(snapDir, { recursive: true });
-  for (const f of DIST_FILES) if (existsSync(join(root, 'dist', f))) copyFileSync(join(root, 'dist', f), join(snapDir, f));
+  // every entry (the cold-start runs load the deno, workerd and browser ones too) and both .wasm
+  for (const f of readdirSync(join(root, 'dist'))) if (/^edgegrad\..*(js|wasm)$/.test(f)) copyFileSync(join(root, 'dist', f), join(snapDir, f));
   snapshot = join(snapDir, 'edgegrad.node.js');
   process.env.EG_BENCH_DIST = snapshot; // inherited by every worker
 }

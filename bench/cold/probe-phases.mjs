@@ -3,12 +3,13 @@
 //   node|deno run bench/cold/probe-phases.mjs <dist folder>
 import { relaxedSimdProbe, simdProbe } from '../../build/tsc/runtime/backends/wasm/probe.js';
 
+const readFile = globalThis.Deno ? (u) => Deno.readFile(u) : (await import('node:fs/promises')).readFile;
 const t0 = performance.now();
 const relaxed = WebAssembly.validate(relaxedSimdProbe) && WebAssembly.validate(simdProbe);
 const t1 = performance.now();
 const dist = new URL(`file://${globalThis.Deno ? Deno.args[0] : process.argv[2]}/`);
 const file = new URL(relaxed ? 'edgegrad.relaxed.wasm' : 'edgegrad.wasm', dist);
-const bytes = globalThis.Deno ? await Deno.readFile(file) : (await import('node:fs')).readFileSync(file);
+const bytes = await readFile(file);
 const t2 = performance.now();
 const module = await WebAssembly.compile(bytes);
 const t3 = performance.now();
