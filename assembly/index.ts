@@ -18,3 +18,4 @@ export function heapBase(): usize { return __heap_base; }
 export function features(): i32 {
   return (ASC_FEATURE_SIMD ? 1 : 0) | (ASC_FEATURE_RELAXED_SIMD ? 2 : 0);
 }
+export { otLse } from './ot';

@@ -38,6 +38,13 @@ export interface RowParams { rows: number; cols: number; }
 export interface NormParams { rows: number; cols: number; eps: number; }
 export interface CastParams { from: DType; to: DType; size: number; }
 
+/** Optimal-transport half-step (family `ot`): C viewed as [batch, n, m] (C[b] starts at
+ *  b*cBatchStride; 0 shares one C). axis 1: out[b,i] = reg·log Σ_j exp((h[b,j] − C[b,i,j])/reg),
+ *  h [batch, m], out [batch, n]; axis 0: out[b,j] = reg·log Σ_i exp((h[b,i] − C[b,i,j])/reg),
+ *  h [batch, n], out [batch, m]. One read of C per call. float32; h finite (the op layer
+ *  maps zero mass to a very negative finite value). */
+export interface OtLseParams { batch: number; n: number; m: number; cBatchStride: number; axis: 0 | 1; reg: number; }
+
 import type { OptimKind } from './ops-table.js';
 export type { OptimKind } from './ops-table.js';
 /**
@@ -77,6 +84,7 @@ export interface Kernels<H> {
   /** y = x / sqrt(mean(x²) + eps) * gamma. */
   rmsNorm(x: H, gamma: H | null, out: H, p: NormParams): void;
   cast(x: H, out: H, p: CastParams): void;
+  otLse?(c: H, h: H, out: H, p: OtLseParams): void;
   /** In place on p/s0/s1/s2; `out` is unused (pass p). */
   optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }

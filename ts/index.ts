@@ -21,3 +21,4 @@ export type { Tree } from './autodiff/tree.js';
 export * as optim from './optim/index.js';
 export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
+export * as ot from './ot/index.js';

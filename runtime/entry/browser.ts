@@ -4,8 +4,10 @@ import { pageUrl } from './page.js';
 
 setPlatform({
   name: 'browser',
-  // fetched relative to this module, so a CDN or static host serves both side by side
-  defaultWasm: (relaxed) => new URL(relaxed ? './edgegrad.relaxed.wasm' : './edgegrad.wasm', import.meta.url),
+  // fetched relative to this module, so a CDN or static host serves both side by side. Each
+  // URL is written out whole: bundlers (Vite, Rollup, webpack) copy the file and rewrite the
+  // URL only for `new URL('literal', import.meta.url)`, not for a computed name.
+  defaultWasm: (relaxed) => (relaxed ? new URL('./edgegrad.relaxed.wasm', import.meta.url) : new URL('./edgegrad.wasm', import.meta.url)),
   baseUrl: pageUrl,
   gpu: navigatorGpu,
   canCompileBytes: true,

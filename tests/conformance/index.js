@@ -9,5 +9,6 @@ import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
+import ot from './ot.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot };

@@ -9,25 +9,12 @@ import { join, resolve, extname, sep } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { parseArgs, errorText, now } from '../harness/run-suites.js';
 import { ROOT, distDir, suitesRel, emitRow, finish, freshTmp, vulkanEnv, SWIFTSHADER_ICD } from './common.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from './launch-chromium.mjs';
 
 const ALL = ['wasm', 'webgpu'];
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const args = parseArgs(process.argv.slice(2));
 const backends = args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL;
 const totalTimeoutMs = Number(process.env.EDGEGRAD_RUNTIME_TIMEOUT_MS) || 8 * 60e3;
-
-export const CHROMIUM_FLAGS = [
-  '--headless=new',
-  '--no-sandbox', // needed as root; harmless otherwise
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',

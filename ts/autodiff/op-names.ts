@@ -6,7 +6,8 @@ import type { ArithOp, CompareOp, IndexReduceOp, ReduceOp, UnaryOp } from '../..
 export type DiffOp =
   | ArithOp | UnaryOp | Exclude<ReduceOp, IndexReduceOp>
   | 'cast' | 'clone' | 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'concat' | 'gather' | 'where'
-  | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm';
+  | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
+  | 'sinkhornLoss';
 
 /** Ops recorded without inputs: nothing flows back through them. */
 export type NoGradOp = CompareOp | IndexReduceOp;

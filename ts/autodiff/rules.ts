@@ -151,6 +151,13 @@ export const rules = {
     const dx = o.mul(r, o.sub(dy0, o.mul(y0, o.mean(o.mul(dy0, y0), -1, true))));
     return gamma ? [dx, o.sum(o.mul(g, y0), [...Array(x.rank - 1).keys()])] : [dx];
   },
+  // ts/ot/loss.ts: the envelope theorem gives the maximisers of the dual (saved at the forward pass)
+  sinkhornLoss: (g, [a, , C], _, { plan, f, g: gPot }) => {
+    const P = plan as Tensor, lead = a.shape.slice(0, -1);
+    const gv = o.reshape(g, [...lead, 1]);
+    const dC = o.mul(o.reshape(g, [...lead, 1, 1]), o.reshape(P, [...lead, P.shape[1], P.shape[2]]));
+    return [o.mul(gv, f as Tensor), o.mul(gv, gPot as Tensor), unbroadcast(dC, C.shape)];
+  },
 } satisfies Record<DiffOp, Rule>;
 
 /** max/min: the gradient is shared equally among tied extremes (as JAX does). */

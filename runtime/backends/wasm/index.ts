@@ -19,6 +19,7 @@ import { where, whereSupports } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { optimStep } from './optim.js';
+import { otLse } from './ot.js';
 
 export { simdProbe, relaxedSimdProbe } from './probe.js';
 export type { WasmHandle } from './context.js';
@@ -54,7 +55,7 @@ const supportsBy: SupportsFn = (kernel, p) => {
     case 'reduce': return reduceSupports(p as never);
     case 'copy': return copySupports(p as never);
     case 'where': return whereSupports(p as never);
-    case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep':
+    case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep': case 'otLse':
       return floatOnly(p);
     case 'gather': case 'cast':
       return true; // every dtype
@@ -70,7 +71,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
   const kernels: Kernels<WasmHandle> = countWrites({
     binary: binary(c), unary: unary(c), reduce: reduce(c), matmul: matmul(c, packs), copy: copy(c),
     gather: gather(c), where: where(c), cast: cast(c), softmax: softmax(c), logSumExp: logSumExp(c),
-    layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c),
+    layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c),
   });
 
   return {

@@ -18,6 +18,7 @@ import { where } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
+import { otLse } from './ot.js';
 
 export { GpuHandle } from './storage.js';
 export { openAdapter, GPU_REQUEST_TIMEOUT_MS, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
@@ -80,6 +81,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
     optimStep: webgpuOptimStep(L),
+    otLse: (c, h, out, p) => otLse(L, c, h, out, p),
   };
 
   const backend: Backend<GpuHandle> = {

@@ -1,0 +1,26 @@
+// Driving the playground from puppeteer (used by `npm run webapp:shots` and the browser
+// test): set the Train form, press Train, wait for the run to end.
+
+/** Waits until the worker reported its capabilities (the page's status leaves 'starting'). */
+export async function waitReady(page, timeout = 60e3) {
+  await page.waitForFunction(() => window.__webapp && window.__webapp.status !== 'starting', { timeout });
+  const s = await page.evaluate(() => ({ status: window.__webapp.status, error: window.__webapp.error, report: window.__webapp.report }));
+  if (s.status === 'error') throw new Error(`the page failed to start: ${s.error}`);
+  return s.report;
+}
+
+/** One training run with the given form values; resolves with the page's state when it ends. */
+export async function train(page, settings, timeout = 180e3) {
+  await page.evaluate((settings) => {
+    const form = document.querySelector('#train-form');
+    for (const [k, v] of Object.entries(settings)) {
+      form[k].value = String(v);
+      form[k].dispatchEvent(new Event('change'));
+    }
+  }, settings);
+  await page.click('#train');
+  await page.waitForFunction(() => ['done', 'stopped', 'error'].includes(window.__webapp.status), { timeout, polling: 100 });
+  const s = await page.evaluate(() => ({ ...window.__webapp, report: undefined }));
+  if (s.status === 'error') throw new Error(`training failed: ${s.error}`);
+  return s;
+}
