@@ -22,4 +22,7 @@ export type { Tree } from './autodiff/tree.js';
 export * as optim from './optim/index.js';
 export * as hessian from './hessian/index.js';
 export * as nn from './nn/index.js';
+export * as sparse from './sparse/index.js';
+export * as linalg from './linalg/index.js';
+export * as implicit from './implicit/index.js';
 export * as ot from './ot/index.js';

@@ -12,5 +12,8 @@ import train from './train.test.js';
 import print from './print.test.js';
 import edges from './edges.test.js';
 import ot from './ot.test.js';
+import sparse from './sparse.test.js';
+import solvers from './solvers.test.js';
+import implicit from './implicit.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit };

@@ -7,7 +7,8 @@ export type DiffOp =
   | ArithOp | UnaryOp | Exclude<ReduceOp, IndexReduceOp>
   | 'cast' | 'clone' | 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'concat' | 'gather' | 'where'
   | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
-  | 'sinkhornLoss';
+  | 'sinkhornLoss'
+  | 'segmentSum' | 'spmm' | 'implicit';
 
 /** Ops recorded without inputs: nothing flows back through them. */
 export type NoGradOp = CompareOp | IndexReduceOp;

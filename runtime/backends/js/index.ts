@@ -10,9 +10,10 @@ import { matmul } from './matmul.js';
 import { copy, gather, where, cast } from './copy.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { optimStep } from './optim.js';
+import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
 
-export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse };
+export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd };
 
 export function createJsBackend(): Backend<TypedArray> {
   let bytes = 0;

@@ -19,6 +19,7 @@ import { where, whereSupports } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { optimStep } from './optim.js';
+import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
 
 export { simdProbe, relaxedSimdProbe } from './probe.js';
@@ -56,6 +57,7 @@ const supportsBy: SupportsFn = (kernel, p) => {
     case 'copy': return copySupports(p as never);
     case 'where': return whereSupports(p as never);
     case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep': case 'otLse':
+    case 'spmm': case 'scatterAdd':
       return floatOnly(p);
     case 'gather': case 'cast':
       return true; // every dtype
@@ -72,6 +74,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
     binary: binary(c), unary: unary(c), reduce: reduce(c), matmul: matmul(c, packs), copy: copy(c),
     gather: gather(c), where: where(c), cast: cast(c), softmax: softmax(c), logSumExp: logSumExp(c),
     layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c),
+    spmm: spmm(c), scatterAdd: scatterAdd(c),
   });
 
   return {

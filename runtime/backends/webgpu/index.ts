@@ -18,6 +18,7 @@ import { where } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { webgpuOptimStep } from './optim.js';
+import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
 
 export { GpuHandle } from './storage.js';
@@ -81,6 +82,8 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
     optimStep: webgpuOptimStep(L),
+    spmm: (ip, ix, v, x, out, p) => spmm(L, ip, ix, v, x, out, p),
+    scatterAdd: (x, idx, out, p) => scatterAdd(L, x, idx, out, p),
     otLse: (c, h, out, p) => otLse(L, c, h, out, p),
   };
 
