@@ -7,8 +7,9 @@
 import { fma } from './vmath';
 
 // 5x8: 10 accumulators + 2 B vectors + the A broadcast + a product temporary fit the 15
-// xmm registers V8 allocates on x64; 6x8 measured slower without FMA (it spills). With
-// relaxed FMA there is no temporary, and 6x8 is the faster one.
+// xmm registers V8 allocates on x64; 6x8 spills without FMA. With relaxed FMA there is no
+// temporary, and 6x8 fits: 12 FMAs per depth step against 8 loads and ~9 other
+// instructions, so the two FMA pipes, not the front end, bound it.
 const MR = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const NR = 8;
 const KC = 256, MC = 120, NC = 2048;
@@ -85,9 +86,14 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
   let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
   let c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
   let b0: v128, b1: v128, a: v128;
-  let p = 0;
-  // two depth steps per trip: halves the loop overhead next to the vector ops
-  for (; p + 2 <= kc; p += 2) {
+  // One depth step per trip. Unrolled, V8's scheduler hoists every load of the trip ahead
+  // of the arithmetic (loads are on the effect chain, the math floats down to its uses),
+  // which needs more than the 15 allocatable xmm registers and spills accumulators to the
+  // stack each trip (measured in --print-wasm-code: 21 stack accesses per trip at 5x8x2 and
+  // 28 at 6x8x2 with FMA, none at 5x8x1 and one at 6x8x1).
+  // the loop runs on the A pointer: a counter would take one more of the few free GPRs
+  const end = pa + <usize>(kc * MR * 4);
+  for (; pa < end; pa += MR * 4, pb += NR * 4) {
     b0 = v128.load(pb); b1 = v128.load(pb, 16);
     a = v128.load32_splat(pa);
     c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
@@ -103,41 +109,6 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
       a = v128.load32_splat(pa, 20);
       c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
     }
-    pa += MR * 4; pb += NR * 4;
-    b0 = v128.load(pb); b1 = v128.load(pb, 16);
-    a = v128.load32_splat(pa);
-    c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
-    if (MR > 5) {
-      a = v128.load32_splat(pa, 20);
-      c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
-    }
-    pa += MR * 4; pb += NR * 4;
-  }
-  if (p < kc) {
-    b0 = v128.load(pb); b1 = v128.load(pb, 16);
-    a = v128.load32_splat(pa);
-    c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
-    if (MR > 5) {
-      a = v128.load32_splat(pa, 20);
-      c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
-    }
-    pa += MR * 4; pb += NR * 4;
   }
   if (mr == MR && nr == NR) {
     if (accumulate) {
@@ -172,7 +143,20 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: 
   }
 }
 
-function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize): void {
+/** Packs op(B)'s block (jc, pc) into dst: ceil(nc/NR) panels of NR columns × kc depth steps. */
+function packBBlock(dst: usize, b: usize, jc: i32, pc: i32, nc: i32, kc: i32, bk: i32, bj: i32): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const src = b + (<usize>(pc * bk + (jc + jr) * bj) << 2);
+    packPanel(dst + <usize>(jr * kc) * 4, src, bj, bk, NR, min(NR, nc - jr), kc);
+  }
+}
+
+/** Float offset of block (jc, pc) in a whole-matrix pack: the blocks before jc are NC wide. */
+@inline function blockOffset(jc: i32, pc: i32, nc: i32, k: i32): usize {
+  return <usize>jc * <usize>k + <usize>pc * <usize>((nc + NR - 1) & ~(NR - 1));
+}
+
+function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize, packedB: usize): void {
   // element strides of op(A) as [m, k] and op(B) as [k, n]
   const ai = transA ? 1 : k, ak = transA ? m : 1;
   const bk = transB ? 1 : n, bj = transB ? k : 1;
@@ -181,10 +165,9 @@ function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bo
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      for (let jr = 0; jr < nc; jr += NR) {
-        const src = b + (<usize>(pc * bk + (jc + jr) * bj) << 2);
-        packPanel(packB + <usize>(jr * kc) * 4, src, bj, bk, NR, min(NR, nc - jr), kc);
-      }
+      let pbBlock = packB;
+      if (packedB) pbBlock = packedB + (blockOffset(jc, pc, nc, k) << 2);
+      else packBBlock(packB, b, jc, pc, nc, kc, bk, bj);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         for (let ir = 0; ir < mc; ir += MR) {
@@ -192,7 +175,7 @@ function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bo
           packPanel(packA + <usize>(ir * kc) * 4, src, ai, ak, MR, min(MR, mc - ir), kc);
         }
         for (let jr = 0; jr < nc; jr += NR) {
-          const pb = packB + <usize>(jr * kc) * 4;
+          const pb = pbBlock + <usize>(jr * kc) * 4;
           const nr = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
             const c = out + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
@@ -202,6 +185,36 @@ function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bo
       }
     }
   }
+}
+
+// A weight matrix used again and again is packed once: the host keeps the whole-matrix pack
+// (every (jc, pc) block, in gemm's order) while the storage is unchanged and passes it back.
+
+/** Bytes of the whole-matrix pack of op(B) ([k, n]). */
+export function matmulPackedBBytes(n: i32, k: i32): i32 { return k * ((n + NR - 1) & ~(NR - 1)) * 4; }
+
+/** Packs all of op(B) into dst (matmulPackedBBytes long) for later matmul calls. */
+export function matmulPackB(b: usize, n: i32, k: i32, transB: bool, dst: usize): void {
+  const bk = transB ? 1 : n, bj = transB ? k : 1;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC)
+      packBBlock(dst + (blockOffset(jc, pc, nc, k) << 2), b, jc, pc, nc, min(KC, k - pc), bk, bj);
+  }
+}
+
+/** Matrix-vector shapes stream the matrix instead (gemvDot / gemvAxpy below). */
+@inline function isGemm(m: i32, n: i32): bool { return !(m == 1 && n >= 8) && !(n == 1 && m >= 8); }
+
+/** A shared B with a contiguous batch of A is one tall GEMM of this many rows. */
+@inline function foldsBatch(batch: i32, m: i32, k: i32, transA: bool, aBatchStride: i32, bBatchStride: i32): bool {
+  return batch > 1 && bBatchStride == 0 && !transA && aBatchStride == m * k;
+}
+
+/** Whether matmul with these params would use a whole-matrix pack of B (one B, GEMM shapes). */
+export function matmulPacksB(batch: i32, m: i32, n: i32, k: i32, transA: bool, aBatchStride: i32, bBatchStride: i32): bool {
+  if (k == 0 || (batch > 1 && bBatchStride != 0)) return false;
+  return isGemm(foldsBatch(batch, m, k, transA, aBatchStride, bBatchStride) ? m * batch : m, n);
 }
 
 // Matrix-vector products stream the matrix once; the GEMM path would pack it and pad
@@ -249,22 +262,23 @@ function gemvAxpy(mat: usize, ld: i32, x: usize, out: usize, n: i32, k: i32): vo
   }
 }
 
-function product(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize): void {
-  if (m == 1 && n >= 8) {
-    if (transB) gemvDot(b, k, a, out, n, k); else gemvAxpy(b, n, a, out, n, k);
-  } else if (n == 1 && m >= 8) {
-    if (transA) gemvAxpy(a, m, b, out, m, k); else gemvDot(a, k, b, out, m, k);
-  } else gemm(a, b, out, m, n, k, transA, transB, packA, packB);
+function product(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize, packedB: usize): void {
+  if (!isGemm(m, n)) {
+    if (m == 1 && n >= 8) {
+      if (transB) gemvDot(b, k, a, out, n, k); else gemvAxpy(b, n, a, out, n, k);
+    } else {
+      if (transA) gemvAxpy(a, m, b, out, m, k); else gemvDot(a, k, b, out, m, k);
+    }
+  } else gemm(a, b, out, m, n, k, transA, transB, packA, packB, packedB);
 }
 
 export function matmul(a: usize, b: usize, out: usize, batch: i32, m: i32, n: i32, k: i32,
-  transA: bool, transB: bool, aBatchStride: i32, bBatchStride: i32, packA: usize, packB: usize): void {
+  transA: bool, transB: bool, aBatchStride: i32, bBatchStride: i32, packA: usize, packB: usize, packedB: usize): void {
   if (k == 0) { memory.fill(out, 0, <usize>batch * <usize>m * <usize>n * 4); return; }
-  // a shared B with a contiguous batch of A is one tall GEMM
-  if (batch > 1 && bBatchStride == 0 && !transA && aBatchStride == m * k) { m *= batch; batch = 1; }
+  if (foldsBatch(batch, m, k, transA, aBatchStride, bBatchStride)) { m *= batch; batch = 1; }
   for (let t = 0; t < batch; t++) {
     product(a + (<usize>(t * aBatchStride) << 2), b + (<usize>(t * bBatchStride) << 2),
-      out + <usize>t * <usize>m * <usize>n * 4, m, n, k, transA, transB, packA, packB);
+      out + <usize>t * <usize>m * <usize>n * 4, m, n, k, transA, transB, packA, packB, packedB);
   }
 }
 

@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-linalg] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-cold] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -11,7 +11,7 @@
 // Every time is op + readback into a JS typed array (median), plus an op-only figure (the op k
 // times without readback, one readback at the end, divided by k). Writes bench/results.json.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, renameSync, mkdtempSync, rmSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync, mkdtempSync, rmSync, mkdirSync, copyFileSync, statSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +64,8 @@ const DIST_FILES = ['edgegrad.node.js', 'edgegrad.wasm', 'edgegrad.relaxed.wasm'
 let snapshot = null;
 if (!stub && existsSync(join(root, 'dist/edgegrad.node.js'))) {
   mkdirSync(snapDir, { recursive: true });
-  for (const f of DIST_FILES) if (existsSync(join(root, 'dist', f))) copyFileSync(join(root, 'dist', f), join(snapDir, f));
+  // every entry (the cold-start runs load the deno, workerd and browser ones too) and both .wasm
+  for (const f of readdirSync(join(root, 'dist'))) if (/^edgegrad\..*(js|wasm)$/.test(f)) copyFileSync(join(root, 'dist', f), join(snapDir, f));
   snapshot = join(snapDir, 'edgegrad.node.js');
   process.env.EG_BENCH_DIST = snapshot; // inherited by every worker
 }
@@ -294,6 +295,16 @@ if (!stub && !flag('--no-ot')) {
   ot = readJson(f) ?? { error: 'ot run failed' };
 }
 
+// Cold start (issue 9): fresh processes / isolates / pages, its own script.
+let cold = null;
+if (!stub && !flag('--no-cold')) {
+  log('\n[cold start] import -> first result, fresh process / isolate / page per run');
+  const f = join(tmp, 'cold.json');
+  const run = await runChild('cold', ['bench/cold/run.mjs', '--reps', quick ? '3' : '7', '--out', f], { timeoutMs: 900_000 });
+  process.stdout.write(run.stdout.split('\n').filter((l) => !l.startsWith('cold start: ')).join('\n'));
+  cold = readJson(f) ?? { error: 'cold start run failed' };
+}
+
 const judged = readback.filter((r) => r.target);
 log(`targets: ${judged.filter((r) => r.target.met).length}/${judged.length} met` + (stub ? ' (STUB run: meaningless)' : ''));
 
@@ -308,7 +319,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer, solvers, linalg, ot,
+  readback, oponly, optimizer, solvers, linalg, ot, cold,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },

@@ -55,6 +55,31 @@ export default function (test, { eg, backend }) {
     assertClose(await dot.data(), [v.reduce((s, x) => s + x * x, 0)], tol('matmul', backend), 'dot', [10]);
   });
 
+  test('a weight matrix used again and again, then updated in place, gives fresh results', async () => {
+    // the wasm backend keeps a packed copy of a B it sees twice unchanged: every use here
+    // must match the oracle on B's current contents, before and after in-place updates
+    const r = rng(23);
+    const [m, k, n] = [13, 40, 27];
+    for (const fused of [true, false]) {
+      const W = eg.tensor(randn(r, [k, n]), [k, n]);
+      const opt = eg.optim.sgd(W, { lr: 0.5, fused });
+      for (let step = 0; step < 3; step++) {
+        for (let use = 0; use < 3; use++) {
+          const x = randn(r, [m, k]), xt = transposeOracle(x, [m, k], [1, 0]).data;
+          const w = Float64Array.from(await W.data());
+          const want = matmulOracle(x, w, m, n, k);
+          const what = `fused=${fused} step ${step} use ${use}`;
+          assertClose(await eg.matmul(eg.tensor(x, [m, k]), W).data(), want, tol('matmul', backend), what, Array.from(want, () => Math.sqrt(k) * 3));
+          // the same storage as [n, k] read with transposeB is a different pack
+          const Wt = eg.reshape(W, [n, k]);
+          const want2 = matmulOracle(x, transposeOracle(w, [n, k], [1, 0]).data, m, n, k);
+          assertClose(await eg.matmul(eg.tensor(xt, [k, m]), Wt, { transposeA: true, transposeB: true }).data(), want2, tol('matmul', backend), `${what} transposed`, Array.from(want2, () => Math.sqrt(k) * 3));
+        }
+        opt.step(eg.tensor(randn(r, [k, n]), [k, n]));
+      }
+    }
+  });
+
   test('matmul with an empty inner dimension gives zeros', async () => {
     for (let i = 0; i < 3; i++) eg.full([6], 7).dispose();
     assertClose(await eg.matmul(eg.zeros([2, 0]), eg.zeros([0, 3])).data(), [0, 0, 0, 0, 0, 0], tol('exact', backend), 'k = 0');

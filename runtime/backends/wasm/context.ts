@@ -8,8 +8,10 @@ import type { Heap } from './heap.js';
 
 export type { Exports } from './exports.generated.js';
 
-/** Storage: a byte address in the wasm memory and the requested size in bytes. */
-export interface WasmHandle { ptr: number; bytes: number }
+/** Storage: a byte address in the wasm memory, the requested size in bytes, and a count of
+ *  writes (every kernel output, upload and mutable view bumps it): a derived copy such as a
+ *  packed weight matrix is valid while `gen` is what it was when the copy was made. */
+export interface WasmHandle { ptr: number; bytes: number; gen: number }
 
 /** Rank limit of the strided kernels (shape + 4 stride rows of i32 in META_BYTES). */
 export const MAX_RANK = 16;

@@ -12,6 +12,7 @@ import { binary, binarySupports } from './binary.js';
 import { unary, unarySupports } from './unary.js';
 import { reduce, reduceSupports } from './reduce.js';
 import { matmul } from './matmul.js';
+import { PackCache, countWrites } from './pack-cache.js';
 import { copy, copySupports } from './copy.js';
 import { gather } from './gather.js';
 import { where, whereSupports } from './where.js';
@@ -69,12 +70,13 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
   const c = new WasmContext(ex, heap);
   let live = 0;
 
-  const kernels: Kernels<WasmHandle> = {
-    binary: binary(c), unary: unary(c), reduce: reduce(c), matmul: matmul(c), copy: copy(c),
+  const packs = new PackCache(heap);
+  const kernels: Kernels<WasmHandle> = countWrites({
+    binary: binary(c), unary: unary(c), reduce: reduce(c), matmul: matmul(c, packs), copy: copy(c),
     gather: gather(c), where: where(c), cast: cast(c), softmax: softmax(c), logSumExp: logSumExp(c),
     layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c),
     spmm: spmm(c), scatterAdd: scatterAdd(c), qmatmul: qmatmul(c),
-  };
+  });
 
   return {
     name: 'wasm',
@@ -82,22 +84,24 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
     alloc(dtype: DType, n: number, zero = true): WasmHandle {
       const bytes = n * bytesPerElement(dtype);
       live += bytes;
-      return { ptr: heap.alloc(bytes, zero), bytes };
+      return { ptr: heap.alloc(bytes, zero), bytes, gen: 0 };
     },
     free(h: WasmHandle): void {
       if (h.ptr < 0) return;
+      packs.drop(h);
       heap.release(h.ptr, h.bytes);
       live -= h.bytes;
       h.ptr = -1;
     },
-    write(h, data) { c.view(h, dtypeOfArray(data)!, data.length).set(data); },
+    write(h, data) { h.gen++; c.view(h, dtypeOfArray(data)!, data.length).set(data); },
     async read(h, dtype, n) { return c.view(h, dtype, n).slice(); },
     readSync(h, dtype, n) { return c.view(h, dtype, n).slice(); },
-    view: (h, dtype, n) => c.view(h, dtype, n),
+    // a view may be written through (the js reference kernels run on views of this memory)
+    view: (h, dtype, n) => { h.gen++; return c.view(h, dtype, n); },
     bytesInUse: () => live,
     kernels,
     supports: supportsBy,
     sync: async () => {},
-    dispose() { live = 0; },
+    dispose() { live = 0; packs.clear(); },
   };
 }
