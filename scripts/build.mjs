@@ -1,7 +1,8 @@
 // npm run build: AssemblyScript -> build/*.wasm, WGSL -> inlined TS module, tsc -> build/tsc,
 // rollup -> dist/ (one entry per export condition) + the .wasm files + type declarations.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
@@ -20,6 +21,12 @@ if (!only || only === 'bundle') step('rollup', () => {
   rmSync('dist', { recursive: true, force: true });
   run(bin('rollup'), ['-c', '--silent']);
   mkdirSync('dist', { recursive: true });
+  // Six bundles of the whole library must fit the 1 MB packed budget (tests/unit/package.test.mjs):
+  // comments and whitespace go, names stay (stack traces and debugging keep reading well).
+  for (const f of readdirSync('dist').filter((n) => n.endsWith('.js'))) {
+    const code = readFileSync(`dist/${f}`, 'utf8');
+    writeFileSync(`dist/${f}`, transformSync(code, { format: 'esm', minifyWhitespace: true, minifySyntax: true, legalComments: 'none', target: 'es2022' }).code);
+  }
   for (const f of ['edgegrad.wasm', 'edgegrad.relaxed.wasm']) if (existsSync(`build/${f}`)) cpSync(`build/${f}`, `dist/${f}`);
   cpSync('build/tsc/ts', 'dist/types/ts', { recursive: true, filter: (s) => !s.endsWith('.js') });
   cpSync('build/tsc/runtime', 'dist/types/runtime', { recursive: true, filter: (s) => !s.endsWith('.js') });
