@@ -141,5 +141,21 @@
   const odd = i32x4.eq(v128.and(q, isplat(1)), isplat(1));
   const res = v128.bitselect(c, s, odd);
   // quadrants 2 and 3 flip the sign
-  return v128.xor(res, i32x4.shl(v128.and(q, isplat(2)), 30));
+  const out = v128.xor(res, i32x4.shl(v128.and(q, isplat(2)), 30));
+  // The three-part π/2 loses digits past |x| ~ 2^14 and gives NaN near 1e18: such lanes
+  // (rare in practice) take libm's scalar path, whose reduction is exact for any argument.
+  return v128.any_true(f32x4.gt(f32x4.abs(x), fsplat(16384.0))) ? sincosWide(x, out, cos) : out;
+}
+
+function sincosWide(x: v128, out: v128, cos: bool): v128 {
+  // lane indices must be constants
+  let a = <f64>f32x4.extract_lane(x, 0);
+  if (Math.abs(a) > 16384.0) out = f32x4.replace_lane(out, 0, <f32>(cos ? Math.cos(a) : Math.sin(a)));
+  a = <f64>f32x4.extract_lane(x, 1);
+  if (Math.abs(a) > 16384.0) out = f32x4.replace_lane(out, 1, <f32>(cos ? Math.cos(a) : Math.sin(a)));
+  a = <f64>f32x4.extract_lane(x, 2);
+  if (Math.abs(a) > 16384.0) out = f32x4.replace_lane(out, 2, <f32>(cos ? Math.cos(a) : Math.sin(a)));
+  a = <f64>f32x4.extract_lane(x, 3);
+  if (Math.abs(a) > 16384.0) out = f32x4.replace_lane(out, 3, <f32>(cos ? Math.cos(a) : Math.sin(a)));
+  return out;
 }

@@ -182,7 +182,7 @@ export class Engine {
   // ---- lifetime --------------------------------------------------------------
   track(t: Trackable): void {
     this.live.add(t);
-    if (this.debug) t.allocSite = new Error().stack?.split('\n').slice(3, 7).join('\n');
+    if (this.debug) t.allocSite = callerSite();
     const top = this.scopes[this.scopes.length - 1];
     if (top) top.add(t);
   }
@@ -222,6 +222,22 @@ export class Engine {
     this.stats = emptyStats();
     this.warned.clear();
   }
+}
+
+/** The first frames of the current stack outside edgegrad: the bundle is one file, the
+ *  unbundled build one folder holding runtime/ (this file's frame names either). */
+function callerSite(): string | undefined {
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 100; // op layers nest deep; the default 10 frames may all be ours
+  const lines = (new Error().stack ?? '').split('\n');
+  E.stackTraceLimit = limit;
+  const fileOf = (l: string) => /([^\s(@]+):\d+:\d+\)?\s*$/.exec(l)?.[1];
+  const frames = lines.filter((l) => fileOf(l));
+  const self = fileOf(frames[0] ?? '');
+  if (!self) return undefined;
+  const own = self.replace(/runtime\/engine\.js$/, '');
+  return frames.filter((l) => !fileOf(l)!.startsWith(own)).slice(0, 4).map((l) => l.trim()).join('\n') || undefined;
 }
 
 function view(s: Storage): TypedArray {

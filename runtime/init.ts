@@ -2,7 +2,7 @@
 // One init at a time is in force: a later call supersedes one still probing, whose backends
 // (GPU device included) are disposed as soon as its probe ends.
 import { engine, type FallbackPolicy } from './engine.js';
-import { platform, type WasmSource } from './platform.js';
+import { platform, type GPUEntry, type GPUPowerPreferenceName, type WasmSource } from './platform.js';
 import { toModule, compileSync } from './loader.js';
 import { EdgegradError } from './errors.js';
 import type { Backend, BackendName } from './types.js';
@@ -14,7 +14,7 @@ export interface InitOptions {
   /** The .wasm, as wasm-pack's init() takes it. Default: the bundled build next to the module. */
   wasm?: WasmSource;
   /** A WebGPU entry point (Node: `create([])` from the `webgpu` package). Default: navigator.gpu / dynamic import. `null`: no WebGPU. */
-  gpu?: GPU | null;
+  gpu?: GPUEntry | null;
   /** How long requestAdapter() and requestDevice() may take each before WebGPU is reported unavailable (ms, default 10000). */
   gpuTimeoutMs?: number;
   /** What happens when a backend lacks a kernel: run the js reference ('cpu'), also warn once, or throw. */
@@ -23,7 +23,7 @@ export interface InitOptions {
   thresholds?: { webgpu?: number };
   /** Record allocation sites so eg.memory().leaks can say where live tensors came from. */
   debug?: boolean;
-  powerPreference?: GPUPowerPreference;
+  powerPreference?: GPUPowerPreferenceName;
 }
 
 export interface CapabilityReport {
@@ -148,7 +148,7 @@ async function probeWebGPU(o: InitOptions, want: 'auto' | BackendName, p: Probe)
       gpu = found.gpu;
     }
     const opts = { powerPreference: o.powerPreference, timeoutMs: o.gpuTimeoutMs ?? GPU_REQUEST_TIMEOUT_MS };
-    const opened = await openAdapter(gpu, opts);
+    const opened = await openAdapter(gpu as GPU, opts);
     const software = opened.software !== null;
     if (software && want === 'auto') {
       // A software rasterizer runs these kernels tens of times slower than wasm: no device is made.

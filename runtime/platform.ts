@@ -7,6 +7,14 @@ export type WasmSource =
   | URL | string | Request | Response | BufferSource | WebAssembly.Module
   | Promise<URL | string | Request | Response | BufferSource | WebAssembly.Module>;
 
+/** A WebGPU entry point: `navigator.gpu`, or `create([])` from the `webgpu` package in Node.
+ *  Only what the public types need is named, so they compile without the WebGPU lib
+ *  (@webgpu/types); the backend uses the full `GPU` type. */
+export interface GPUEntry {
+  requestAdapter(options?: { powerPreference?: GPUPowerPreferenceName }): Promise<unknown>;
+}
+export type GPUPowerPreferenceName = 'low-power' | 'high-performance';
+
 export interface Platform {
   name: 'node' | 'deno' | 'workerd' | 'edge-light' | 'browser' | 'default';
   /** The bundled module(s) when init() is given no `wasm`: baseline SIMD and relaxed-SIMD builds. */
@@ -19,7 +27,7 @@ export interface Platform {
    *  the working directory (file:) in Node and Deno; absent where there is neither. */
   baseUrl?(): string | undefined;
   /** The WebGPU entry point when the user passes none, or undefined with a reason. */
-  gpu(): Promise<{ gpu?: GPU; reason?: string }>;
+  gpu(): Promise<{ gpu?: GPUEntry; reason?: string }>;
   /** Whether compiling wasm from bytes is allowed (workerd and Vercel Edge forbid it). */
   canCompileBytes: boolean;
 }

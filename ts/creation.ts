@@ -8,6 +8,10 @@ import { typedFor } from './ops/util.js';
 
 export type TensorInput = TypedArray | NestedArray | boolean | boolean[] | readonly number[];
 export interface CreateOptions { dtype?: DType }
+export interface TensorOptions extends CreateOptions { shape?: readonly number[] }
+
+/** `{ dtype }` or the positional dtype (both styles are accepted everywhere). */
+const dtypeArg = (d: DType | CreateOptions | undefined, dflt: DType): DType => (typeof d === 'object' && d !== null ? d.dtype : d) ?? dflt;
 
 function inferShape(v: unknown): number[] {
   const shape: number[] = [];
@@ -34,9 +38,20 @@ function dtypeOf(data: unknown): DType | undefined {
   return undefined;
 }
 
-/** eg.tensor(data, shape?, dtype?) — data is a typed array, a number, or (nested) arrays. */
-export function tensor(data: TensorInput, shape?: readonly number[] | DType, dtype?: DType): Tensor {
+/**
+ * eg.tensor(data, { shape, dtype }) or eg.tensor(data, shape?, dtype?): data is a typed array,
+ * a number, or (nested) arrays; the shape defaults to the data's, the dtype to the typed array's
+ * (else float32; uint8 for booleans).
+ */
+export function tensor(data: TensorInput, options?: TensorOptions): Tensor;
+export function tensor(data: TensorInput, shape?: readonly number[] | DType, dtype?: DType): Tensor;
+export function tensor(data: TensorInput, shape?: readonly number[] | DType | TensorOptions, dtype?: DType): Tensor {
   if (typeof shape === 'string') { dtype = shape; shape = undefined; }
+  else if (shape && !Array.isArray(shape)) {
+    const o = shape as TensorOptions;
+    if (dtype !== undefined) throw new EdgegradError('tensor', 'got an options object and a positional dtype', 'Pass eg.tensor(data, { shape, dtype })');
+    ({ shape, dtype } = o);
+  }
   let flat: ArrayLike<number>;
   let inferred: number[];
   let dt: DType = dtype ?? dtypeOf(data) ?? 'float32';
@@ -61,41 +76,47 @@ export function tensor(data: TensorInput, shape?: readonly number[] | DType, dty
   checkShape('tensor', sh);
   if (sizeOf(sh) !== flat.length) throw new EdgegradError('tensor', `shape [${sh.join(',')}] needs ${sizeOf(sh)} values but got ${flat.length}`, 'Fix the shape or the data length');
   const typed = dtypeOf(flat) === dt ? (flat as TypedArray) : typedFor(dt, flat);
-  return new Tensor(engine.fromData(typed, dt), sh);
+  return Tensor.make(engine.fromData(typed, dt), sh);
 }
 
-export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+/** full(shape, value, { dtype }) or full(shape, value, dtype); float32 by default. */
+export function full(shape: readonly number[], value: number, opt?: DType | CreateOptions): Tensor {
+  const dtype = dtypeArg(opt, 'float32');
   checkShape('full', shape);
   const t = makeTyped(dtype, sizeOf(shape));
   if (value !== 0) t.fill(value);
-  return new Tensor(engine.fromData(t, dtype), shape);
+  return Tensor.make(engine.fromData(t, dtype), shape);
 }
-export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
-export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
+/** zeros(shape, { dtype }) or zeros(shape, dtype); float32 by default. */
+export const zeros = (shape: readonly number[], dtype?: DType | CreateOptions): Tensor => full(shape, 0, dtype);
+/** ones(shape, { dtype }) or ones(shape, dtype); float32 by default. */
+export const ones = (shape: readonly number[], dtype?: DType | CreateOptions): Tensor => full(shape, 1, dtype);
 export const zerosLike = (x: Tensor): Tensor => zeros(x.shape, x.dtype);
 export const onesLike = (x: Tensor): Tensor => ones(x.shape, x.dtype);
 
 /** arange(stop) or arange(start, stop, step = 1). */
-export function arange(start: number, stop?: number, step = 1, dtype?: DType): Tensor {
+export function arange(start: number, stop?: number, step = 1, opt?: DType | CreateOptions): Tensor {
+  const dtype = typeof opt === 'object' && opt !== null ? opt.dtype : opt;
   if (stop === undefined) { stop = start; start = 0; }
   if (step === 0 || !Number.isFinite(step)) throw new EdgegradError('arange', `step must be a finite non-zero number, got ${step}`, 'Use e.g. step = 1');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dt = dtype ?? (Number.isInteger(start) && Number.isInteger(step) ? 'int32' : 'float32');
   const t = makeTyped(dt, n);
   for (let i = 0; i < n; i++) t[i] = start + i * step;
-  return new Tensor(engine.fromData(t, dt), [n]);
+  return Tensor.make(engine.fromData(t, dt), [n]);
 }
 
 export function linspace(start: number, stop: number, num: number): Tensor {
   if (!Number.isInteger(num) || num < 0) throw new EdgegradError('linspace', `num must be a non-negative integer, got ${num}`, 'Pass the number of points');
   const t = new Float32Array(num);
   for (let i = 0; i < num; i++) t[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
-  return new Tensor(engine.fromData(t, 'float32'), [num]);
+  return Tensor.make(engine.fromData(t, 'float32'), [num]);
 }
 
-export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
+export function eye(n: number, m = n, opt?: DType | CreateOptions): Tensor {
+  const dtype = dtypeArg(opt, 'float32');
   checkShape('eye', [n, m]);
   const t = makeTyped(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) t[i * m + i] = 1;
-  return new Tensor(engine.fromData(t, dtype), [n, m]);
+  return Tensor.make(engine.fromData(t, dtype), [n, m]);
 }

@@ -21,12 +21,16 @@ export function dispose(v: unknown): void { for (const t of collect(v, [])) t.di
 /** Keep a tensor alive past the end of the enclosing scope. */
 export function keep<T extends Tensor>(t: T): T { engine.untrack(t); engine.live.add(t); return t; }
 
+export interface LiveTensor { id: number; shape: readonly number[]; dtype: string; site?: string }
+
 export interface MemoryReport {
   tensors: number;
   bytes: number;
   backends: Record<BackendName, { tensors: number; bytes: number }>;
-  /** With init({ debug: true }): where each live tensor was made. */
-  leaks?: { id: number; shape: readonly number[]; dtype: string; site?: string }[];
+  /** With init({ debug: true }): each live tensor and the user's line that made it. */
+  live?: LiveTensor[];
+  /** @deprecated the same list as `live` (they are live, not necessarily leaked) */
+  leaks?: LiveTensor[];
 }
 
 export function memory(): MemoryReport {
@@ -40,7 +44,7 @@ export function memory(): MemoryReport {
   let bytes = 0;
   for (const b of Object.values(engine.backends)) if (b) { backends[b.name].bytes = b.bytesInUse(); bytes += b.bytesInUse(); }
   const r: MemoryReport = { tensors, bytes, backends };
-  if (engine.debug) r.leaks = [...engine.live].filter((t): t is Tensor => t instanceof Tensor).map((t) => ({ id: t.id, shape: t.shape, dtype: t.dtype, site: t.allocSite }));
+  if (engine.debug) r.live = r.leaks = [...engine.live].filter((t): t is Tensor => t instanceof Tensor).map((t) => ({ id: t.id, shape: t.shape, dtype: t.dtype, site: t.allocSite }));
   return r;
 }
 

@@ -80,7 +80,7 @@ export function uniform(k: Key, shape: readonly number[], opts: { min?: number; 
   const w = bits(k, n);
   const t = new Float32Array(n);
   for (let i = 0; i < n; i++) t[i] = lo + (hi - lo) * unit(w[i]);
-  return new Tensor(engine.fromData(t, 'float32'), shape);
+  return Tensor.make(engine.fromData(t, 'float32'), shape);
 }
 
 /** Standard normal via Box-Muller on pairs of words. */
@@ -96,7 +96,7 @@ export function normal(k: Key, shape: readonly number[], opts: { mean?: number; 
     t[i] = mu + sd * r * Math.cos(2 * Math.PI * u2);
     if (i + 1 < n) t[i + 1] = mu + sd * r * Math.sin(2 * Math.PI * u2);
   }
-  return new Tensor(engine.fromData(t, 'float32'), shape);
+  return Tensor.make(engine.fromData(t, 'float32'), shape);
 }
 
 /** Integers uniform in [low, high). */
@@ -106,7 +106,7 @@ export function randint(k: Key, shape: readonly number[], low: number, high: num
   const w = bits(k, n);
   const t = new Int32Array(n);
   for (let i = 0; i < n; i++) t[i] = low + Math.floor(unit(w[i]) * (high - low));
-  return new Tensor(engine.fromData(t, 'int32'), shape);
+  return Tensor.make(engine.fromData(t, 'int32'), shape);
 }
 
 /** Rademacher ±1 (float32), as the Hutchinson estimators use. */
@@ -115,12 +115,12 @@ export function rademacher(k: Key, shape: readonly number[]): Tensor {
   const w = bits(k, n);
   const t = new Float32Array(n);
   for (let i = 0; i < n; i++) t[i] = w[i] & 1 ? 1 : -1;
-  return new Tensor(engine.fromData(t, 'float32'), shape);
+  return Tensor.make(engine.fromData(t, 'float32'), shape);
 }
 
 export function permutation(k: Key, n: number): Tensor {
   const w = bits(k, n);
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) { const j = Math.floor(unit(w[i]) * (i + 1)); [p[i], p[j]] = [p[j], p[i]]; }
-  return new Tensor(engine.fromData(p, 'int32'), [n]);
+  return Tensor.make(engine.fromData(p, 'int32'), [n]);
 }

@@ -32,9 +32,10 @@ export function broadcastStrides(s: readonly number[], out: readonly number[]): 
 
 export { collapse } from '../runtime/layout.js';
 
+/** A 0-d tensor has no axis to name (NumPy raises AxisError for axis=0 there too). */
 export function normAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1))
-    throw new EdgegradError(op, `axis ${axis} is out of range for rank ${rank}`, `Use an integer in [${-rank}, ${rank - 1}]`);
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank)
+    throw new EdgegradError(op, `axis ${axis} is out of range for rank ${rank}`, rank ? `Use an integer in [${-rank}, ${rank - 1}]` : 'A 0-d tensor has no axes: leave the axis out, or reshape it to [1]');
   return axis < 0 ? axis + rank : axis;
 }
 

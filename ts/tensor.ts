@@ -1,7 +1,9 @@
 import { engine, type Storage } from '../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../runtime/errors.js';
 import type { BackendName, DType, TypedArray } from '../runtime/types.js';
+import { denoInspect, nodeInspect } from '../runtime/symbols.js';
 import * as ops from './ops/index.js';
+import { body, header } from './format.js';
 import type { TensorLike, Axis } from './ops/index.js';
 
 let nextId = 0;
@@ -17,10 +19,13 @@ export class Tensor {
   /** @internal */ storage: Storage;
   /** @internal set by autodiff while tracing */ node?: unknown;
   private disposed = false;
+  /** @internal with init({ debug: true }): the user's line that made it */
   allocSite?: string;
 
-  /** @internal use eg.tensor() */
-  constructor(storage: Storage, shape: readonly number[]) {
+  /** @internal a tensor over `storage` (made by the op layer; users call eg.tensor()) */
+  static make(storage: Storage, shape: readonly number[]): Tensor { return new Tensor(storage, shape); }
+
+  private constructor(storage: Storage, shape: readonly number[]) {
     this.storage = storage;
     this.shape = Object.freeze(shape.slice());
     this.dtype = storage.dtype;
@@ -33,7 +38,7 @@ export class Tensor {
   /** The backend the data lives on now. */
   get device(): BackendName { return this.storage.backend.name; }
 
-  /** @internal */
+  /** @internal the storage, after checking the tensor may still be used */
   live(op: string): Storage {
     if (this.disposed) throw new EdgegradError(op, `tensor #${this.id} (${this.dtype} ${fmtShape(this.shape)}) was disposed`, 'Keep it alive until its last use (or return it from eg.scope)');
     engine.check(this.storage, op);
@@ -58,7 +63,18 @@ export class Tensor {
   }
   [Symbol.dispose](): void { this.dispose(); }
 
-  toString(): string { return `Tensor(${this.dtype} ${fmtShape(this.shape)} on ${this.storage.backend.name})`; }
+  /** dtype, shape, backend and the values (NumPy-style, the middle of big tensors elided);
+   *  a tensor on the GPU says how to read it, since printing cannot wait. */
+  toString(): string {
+    if (this.disposed) return header(this, 'disposed');
+    const s = this.storage;
+    if (s.gen !== engine.gen) return header(this, `from before eg.init() switched backends`);
+    const on = header(this, `on ${s.backend.name}`);
+    if (!s.backend.isCPU || !s.backend.readSync) return `${on}\n[values on ${s.backend.name}: await t.array()]`;
+    return `${on}\n${body(engine.readSync(s), this.shape, this.dtype)}`;
+  }
+  [nodeInspect](): string { return this.toString(); }
+  [denoInspect](): string { return this.toString(); }
 
   // methods mirror the functions in ops/
   add(b: TensorLike): Tensor { return ops.add(this, b); }

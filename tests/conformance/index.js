@@ -9,8 +9,10 @@ import optim from './optim.test.js';
 import autodiff from './autodiff.test.js';
 import hessian from './hessian.test.js';
 import train from './train.test.js';
+import print from './print.test.js';
+import edges from './edges.test.js';
 import ot from './ot.test.js';
 import gguf from './gguf.test.js';
 import llm from './llm.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, gguf, llm };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, gguf, llm };

@@ -361,6 +361,20 @@ export default function (test, { eg, backend }) {
     }
   });
 
+  test('chain.step is synchronous on CPU backends, even with host-reading transforms', async () => {
+    const r = rng(311);
+    const p = { w: eg.tensor(randn(r, [8, 6]), [8, 6]), b: eg.tensor(randn(r, [6]), [6]) };
+    const tx = eg.optim.chain(eg.optim.coordinateClip({ quantile: 0.9 }), eg.optim.lowRankSVD({ rank: 2, gap: 1 }), eg.optim.sgd(p, { lr: 0.1 }));
+    const w0 = Array.from(await p.w.data());
+    const g = { w: eg.tensor(randn(r, [8, 6]), [8, 6]), b: eg.tensor(randn(r, [6]), [6]) };
+    const res = tx.step(g);
+    if (p.w.device !== 'webgpu') assert(res === undefined, `on ${p.w.device} chain.step returned ${res} (a Promise?)`);
+    await res; // harmless where it is synchronous; needed on the GPU
+    const w1 = await p.w.data();
+    assert(w0.some((v, i) => v !== w1[i]), 'the step changed the parameters');
+    tx.dispose(); eg.dispose([p, g]);
+  });
+
   test('bad inputs: structure, shape, dtype, unknown options, missing lr, misplaced projection', async () => {
     const p = { w: eg.zeros([2, 3]), b: eg.zeros([3]) };
     const opt = eg.optim.adam(p);

@@ -123,13 +123,20 @@ test('placement: small CPU tensors join GPU ops by a counted copy; thresholds mo
 
 test('debug mode reports where live tensors were made', async () => {
   await eg.init({ backend: 'wasm', wasm, debug: true });
-  const t = eg.ones([2]);
+  const a = eg.ones([2]);
+  const made = new Error().stack.split('\n')[1].match(/:(\d+):\d+\)?$/)[1];
+  const e = eg.scope(() => a.add(1).exp());
+  const b = eg.softmax(e); const line = +made + 2; // several op layers deep
   const m = eg.memory();
-  assert.is(m.tensors, 1);
-  assert.is(m.leaks.length, 1);
-  assert.match(m.leaks[0].site ?? '', /dispatch\.test\.mjs/);
-  t.dispose();
-  assert.is(eg.memory().leaks.length, 0);
+  assert.is(m.tensors, 3);
+  assert.is(m.live.length, 3);
+  assert.is(m.leaks, m.live); // the deprecated name
+  const site = m.live.find((t) => t.id === b.id).site ?? '';
+  // the first frame is the user's line, not edgegrad's engine or op layer
+  assert.match(site.split('\n')[0], new RegExp(`dispatch\\.test\\.mjs:${line}:`), site);
+  assert.not.match(site, /build\/tsc/, site);
+  eg.dispose([a, b, e]);
+  assert.is(eg.memory().live.length, 0);
 });
 
 test.run();

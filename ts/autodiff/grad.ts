@@ -95,7 +95,7 @@ function managed<T>(fn: () => T, keep: (r: T) => Tensor[]): T {
 
 export interface GradOptions { argnums?: number | number[] }
 
-function vg(f: (...args: never[]) => Tensor, opts: GradOptions, op: string) {
+function vg(f: (...args: never[]) => Tensor, opts: GradOptions, op: string): (...args: unknown[]) => [Tensor, unknown] {
   return (...args: unknown[]): [Tensor, unknown] => {
     const nums = argList(opts.argnums, args.length, op);
     return managed(() => {
@@ -114,23 +114,33 @@ function vg(f: (...args: never[]) => Tensor, opts: GradOptions, op: string) {
   };
 }
 
-/** eg.grad(f)(...args): gradient of scalar f w.r.t. args[argnums] (default 0), same structure. */
-export function grad<A extends unknown[]>(f: (...args: A) => Tensor, opts: GradOptions = {}): (...args: A) => any {
-  const h = vg(f as never, opts, 'grad');
-  return (...args: A) => {
+/** The gradients for `argnums` N of arguments A: one tree, or a tuple of trees for a list. */
+export type GradsOf<A extends unknown[], N> = N extends readonly number[] ? { -readonly [K in keyof N]: A[N[K] & number] } : N extends number ? A[N] : A[0];
+
+/**
+ * eg.grad(f)(...args): the gradient of scalar f w.r.t. args[argnums] (default 0), in the same
+ * structure and type as that argument: `grad((p: { w: Tensor }) => ...)(params).w`.
+ */
+export function grad<P extends Tree, R extends unknown[] = []>(f: (p: P, ...rest: R) => Tensor): (p: P, ...rest: R) => P;
+export function grad<A extends unknown[], const N extends number | readonly number[]>(f: (...args: A) => Tensor, opts: { argnums: N }): (...args: A) => GradsOf<A, N>;
+export function grad(f: (...args: never[]) => Tensor, opts: GradOptions = {}): (...args: never[]) => unknown {
+  const h = vg(f, opts, 'grad');
+  return (...args: unknown[]) => {
     const [v, g] = h(...args);
     if (!traces.length) v.dispose();
     return g;
   };
 }
 
-/** eg.valueAndGrad(f)(...args) -> [value, grads]. */
-export function valueAndGrad<A extends unknown[]>(f: (...args: A) => Tensor, opts: GradOptions = {}): (...args: A) => [Tensor, any] {
-  return vg(f as never, opts, 'valueAndGrad') as never;
+/** eg.valueAndGrad(f)(...args) -> [value, grads], grads typed as in eg.grad. */
+export function valueAndGrad<P extends Tree, R extends unknown[] = []>(f: (p: P, ...rest: R) => Tensor): (p: P, ...rest: R) => [Tensor, P];
+export function valueAndGrad<A extends unknown[], const N extends number | readonly number[]>(f: (...args: A) => Tensor, opts: { argnums: N }): (...args: A) => [Tensor, GradsOf<A, N>];
+export function valueAndGrad(f: (...args: never[]) => Tensor, opts: GradOptions = {}): (...args: never[]) => [Tensor, unknown] {
+  return vg(f, opts, 'valueAndGrad');
 }
 
 /** eg.vjp(f, x) -> [f(x), ct => cotangent for x]. Call `.dispose()` on the function to free the saved forward pass. */
-export function vjp(f: (x: any) => Tensor, x: Tree): [Tensor, ((ct: Tensor) => any) & { dispose(): void }] {
+export function vjp<P extends Tree>(f: (x: P) => Tensor, x: P): [Tensor, ((ct: Tensor) => P) & { dispose(): void }] {
   const tr = new Trace();
   const ls = leaves(x, 'vjp');
   checkLeaves('vjp', ls);
@@ -139,11 +149,11 @@ export function vjp(f: (x: any) => Tensor, x: Tree): [Tensor, ((ct: Tensor) => a
   const before = new Set(engine.live);
   const out = withTrace(tr, () => f(x));
   for (const t of engine.live) if (!before.has(t) && t !== out) made.push(t as Tensor);
-  const fn = ((ct: Tensor) => {
+  const fn = ((ct: Tensor): P => {
     if (!(ct instanceof Tensor) || ct.shape.length !== out.shape.length || ct.shape.some((d, i) => d !== out.shape[i]))
       throw new EdgegradError('vjp', `cotangent must have the output's shape ${fmtShape(out.shape)}`, 'Pass a tensor shaped like f(x)');
-    return managed(() => { const flat = backward(tr, out, ct, ls); return mapTree(x, (_, i) => flat[i]); }, (g) => collect(g, []));
-  }) as ((ct: Tensor) => any) & { dispose(): void };
+    return managed(() => { const flat = backward(tr, out, ct, ls); return mapTree(x, (_, i) => flat[i]) as P; }, (g) => collect(g, []));
+  }) as ((ct: Tensor) => P) & { dispose(): void };
   fn.dispose = () => { for (const t of made) t.dispose(); };
   return [out, fn];
 }
@@ -156,13 +166,13 @@ function checkSame(op: string, x: Tree, v: Tree): void {
 }
 
 /** Hessian-vector product of scalar f at x along v (grad of <grad f, v>). */
-export function hvp(f: (x: any) => Tensor, x: Tree, v: Tree): any {
+export function hvp<P extends Tree>(f: (x: P) => Tensor, x: P, v: P): P {
   checkSame('hvp', x, v);
-  return grad((y: Tree) => vdot(grad(f)(y), v, 'hvp'))(x);
+  return grad((y: P) => vdot(grad(f)(y), v, 'hvp'))(x);
 }
 
 /** Forward-mode product [f(x), J v], by transposing the (linear) VJP. */
-export function jvp(f: (x: any) => Tensor, x: Tree, v: Tree): [Tensor, Tensor] {
+export function jvp<P extends Tree>(f: (x: P) => Tensor, x: P, v: P): [Tensor, Tensor] {
   checkSame('jvp', x, v);
   return managed(() => {
     const out0 = f(x);
@@ -173,7 +183,7 @@ export function jvp(f: (x: any) => Tensor, x: Tree, v: Tree): [Tensor, Tensor] {
   }, (r) => r);
 }
 
-function vjpInner(f: (x: any) => Tensor, x: Tree, ct: Tensor): Tree {
+function vjpInner<P extends Tree>(f: (x: P) => Tensor, x: P, ct: Tensor): Tree {
   const tr = new Trace();
   const ls = leaves(x, 'jvp');
   for (const t of ls) tr.tracked.add(t);

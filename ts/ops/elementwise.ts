@@ -36,9 +36,9 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     // uint8 arithmetic would wrap silently: compute in int32; true division is float (NumPy).
     if (dtype === 'uint8') dtype = 'int32';
     if (op === 'div') dtype = 'float32';
+    const outShape = broadcastShapes(op, x.shape, y.shape); // before anything is allocated
     const xx = x.dtype === dtype ? x : cast(x, dtype);
     const yy = y.dtype === dtype ? y : cast(y, dtype);
-    const outShape = broadcastShapes(op, x.shape, y.shape);
     const size = sizeOf(outShape);
     const c = collapse(outShape, [broadcastStrides(x.shape, outShape), broadcastStrides(y.shape, outShape)]);
     const s = engine.run(op, 'binary', [xx.live(op), yy.live(op)], isCompare(op) ? 'uint8' : dtype, size, {

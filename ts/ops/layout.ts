@@ -21,7 +21,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return defOp('reshape', [x], { shape: x.shape }, () => {
     const st = x.live('reshape');
     st.refs++;
-    return new Tensor(st, s);
+    return Tensor.make(st, s);
   });
 }
 
@@ -113,7 +113,10 @@ function pieceParams(t: Tensor, outStrides: number[], outOffset: number, dtype: 
 
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new EdgegradError('stack', 'needs a non-empty array of tensors', 'Pass [a, b, ...]');
+  xs.forEach((t, i) => assertTensor('stack', t, `tensors[${i}]`));
   const ax = normAxis('stack', axis, xs[0].rank + 1);
+  if (xs.some((t) => t.shape.join() !== xs[0].shape.join()))
+    throw shapeErr('stack', 'all tensors must have the same shape', xs.map((t) => t.shape), 'Reshape them to one shape');
   const parts = xs.map((t) => expandDims(t, ax));
   const out = concat(parts, ax);
   disposeAll(parts);
@@ -125,13 +128,14 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   assertTensor('gather', x);
   const ax = normAxis('gather', axis, x.rank);
-  const idx = indices instanceof Tensor ? indices : new Tensor(engine.fromData(typedFor('int32', indices as number[]), 'int32', x.live('gather').backend), [(indices as number[]).length]);
+  const idx = indices instanceof Tensor ? indices : Tensor.make(engine.fromData(typedFor('int32', indices as number[]), 'int32', x.live('gather').backend), [(indices as number[]).length]);
   try {
     if (idx.dtype !== 'int32') throw new EdgegradError('gather', `indices must be int32, got ${idx.dtype}`, "Cast them with .cast('int32')");
     const n = x.shape[ax];
     // Out-of-range reads would be undefined behaviour on some backends: check where the
     // indices can be read synchronously (CPU); GPU-resident indices are clamped by the kernel.
     const readable = !(indices instanceof Tensor) || idx.storage.backend.isCPU;
+    if (n === 0 && idx.size > 0) throw new EdgegradError('gather', `axis ${ax} of ${fmtShape(x.shape)} is empty: no index is in range`, 'Gather from a non-empty axis, or pass no indices');
     if (readable) {
       const v = indices instanceof Tensor ? engine.readSync(idx.live('gather'), 'gather') : (indices as readonly number[]);
       for (let i = 0; i < v.length; i++)
@@ -155,10 +159,10 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   try {
     return defOp('where', [cond, x, y], {}, () => {
       const dtype = promote(x.dtype, y.dtype);
+      const outShape = broadcastShapes('where', cond.shape, x.shape, y.shape); // before anything is allocated
       const xx = x.dtype === dtype ? x : cast(x, dtype);
       const yy = y.dtype === dtype ? y : cast(y, dtype);
       const cc = cond.dtype === 'uint8' ? cond : notEqual(cond, 0);
-      const outShape = broadcastShapes('where', cond.shape, x.shape, y.shape);
       const size = sizeOf(outShape);
       const c = collapse(outShape, [cond.shape, x.shape, y.shape].map((s) => broadcastStrides(s, outShape)));
       const s = engine.run('where', 'where', [cc.live('where'), xx.live('where'), yy.live('where')], dtype, size, {

@@ -6,7 +6,7 @@ import { isRecording } from '../autodiff/tape.js';
 
 export type TensorLike = Tensor | number;
 
-export function wrap(s: Storage, shape: readonly number[]): Tensor { return new Tensor(s, shape); }
+export function wrap(s: Storage, shape: readonly number[]): Tensor { return Tensor.make(s, shape); }
 
 export function assertTensor(op: string, x: unknown, what = 'input'): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new EdgegradError(op, `${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`, 'Create one with eg.tensor()');

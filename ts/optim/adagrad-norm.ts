@@ -4,6 +4,7 @@
 import { scope } from '../memory.js';
 import { EdgegradError } from '../../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
+import type { Tree } from '../autodiff/tree.js';
 import * as o from '../ops/index.js';
 import { Optimizer, baseScalars, type LearningRate, type OptimizerState, type Rule, type StepOptions } from './optimizer.js';
 import { assign, stateLike } from './assign.js';
@@ -18,9 +19,9 @@ const rule: Rule<AdagradNormOptions> = {
   scalars: (_o, _t, lr) => ({ ...baseScalars, lr }),
 };
 
-export class AdagradNorm extends Optimizer<AdagradNormOptions> {
+export class AdagradNorm<P = any> extends Optimizer<AdagradNormOptions, P> {
   private b2: Tensor;
-  constructor(params: unknown, options: unknown) {
+  constructor(params: P, options: unknown) {
     super('adagradNorm', params, options, rule);
     this.b2 = stateLike(this.leaves[0].tensor, this.options.initialAccumulator, []);
   }
@@ -53,4 +54,4 @@ export class AdagradNorm extends Optimizer<AdagradNormOptions> {
 }
 
 /** AdaGrad-Norm: lr 1e-2, initialAccumulator (b0²) 1e-2. */
-export const adagradNorm = (params: unknown, options: Partial<AdagradNormOptions> = {}): AdagradNorm => new AdagradNorm(params, options);
+export const adagradNorm = <P extends Tree>(params: P, options: Partial<AdagradNormOptions> = {}): AdagradNorm<P> => new AdagradNorm(params, options);

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { scope } from '../memory.js';
 import { grad } from '../autodiff/grad.js';
+import type { Tree } from '../autodiff/tree.js';
 import { flatten, unflatten } from './params.js';
 import { readOptions } from './options.js';
 import { readAll, then, type MaybePromise } from './host.js';
@@ -80,17 +81,17 @@ export const adaptiveBatch = (options: Partial<AdaptiveBatchOptions> = {}): Adap
  * need one backward pass per sample (this loop); for linear layers use perSampleLinear,
  * which gets all of them from a single backward pass.
  */
-export function perSampleGrads(loss: (params: any, sample: any) => Tensor, params: unknown, batch: unknown): unknown {
+export function perSampleGrads<P extends Tree>(loss: (params: P, sample: any) => Tensor, params: P, batch: unknown): P {
   const bl = flatten(batch, 'optim.perSampleGrads', 'batch').map((l) => l.tensor);
   const b = bl[0].shape[0];
   return scope(() => {
     const per: Tensor[][] = flatten(params, 'optim.perSampleGrads').map(() => []);
     for (let i = 0; i < b; i++) {
       const sample = unflatten(batch, bl.map((t) => o.slice(t, [i, ...t.shape.slice(1).map(() => 0)], [1, ...t.shape.slice(1)])));
-      const g = flatten(grad((p: unknown) => loss(p, sample))(params), 'optim.perSampleGrads').map((l) => l.tensor);
+      const g = flatten(grad((p: P) => loss(p, sample))(params), 'optim.perSampleGrads').map((l) => l.tensor);
       g.forEach((t, k) => per[k].push(t));
     }
-    return unflatten(params, per.map((ts) => o.stack(ts, 0)));
+    return unflatten(params, per.map((ts) => o.stack(ts, 0))) as P;
   });
 }
 

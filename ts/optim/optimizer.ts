@@ -43,9 +43,10 @@ export interface Rule<O> {
 
 export const baseScalars = { lr: 0, wd: 0, decoupled: false, b1: 0, b2: 0, eps: 0, momentum: 0, dampening: 0, nesterov: false, first: false, bc1: 1, bc2: 1, amsgrad: false, rhoBs: 0 };
 
-export class Optimizer<O extends { lr: LearningRate; fused: boolean } = any> {
+/** P: the parameter tree's type; step() takes gradients of the same type (what eg.grad returns). */
+export class Optimizer<O extends { lr: LearningRate; fused: boolean } = any, P = any> {
   readonly name: string;
-  readonly params: unknown;
+  readonly params: P;
   readonly options: Readonly<O>;
   /** @internal */ leaves: Leaf[];
   /** @internal */ slotNames: [string | null, string | null, string | null];
@@ -56,7 +57,7 @@ export class Optimizer<O extends { lr: LearningRate; fused: boolean } = any> {
   /** @internal counts how each leaf update ran, for tests and benchmarks */
   readonly launches = { fused: 0, composed: 0 };
 
-  constructor(name: string, params: unknown, options: unknown, protected rule: Rule<O>) {
+  constructor(name: string, params: P, options: unknown, protected rule: Rule<O>) {
     this.name = name;
     this.options = readOptions<O>(name, options, { ...rule.spec, fused: { def: true, check: 'bool' } });
     this.lrValue = this.options.lr;
@@ -103,7 +104,7 @@ export class Optimizer<O extends { lr: LearningRate; fused: boolean } = any> {
   }
 
   /** One update of every parameter from `grads` (same structure as the parameters). */
-  step(grads: unknown, so: StepOptions = {}): void {
+  step(grads: P, so: StepOptions = {}): void {
     const op = `${this.name}.step`;
     this.alive(op);
     const gs = matchGrads(grads, this.params, op);

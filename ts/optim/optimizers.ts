@@ -2,7 +2,7 @@
 // (PyTorch semantics for SGD, Adam, AdamW, Adagrad). The arithmetic itself lives in the
 // fused kernel (runtime/backends/*/optim) and its composed twin (update.ts).
 import { EdgegradError } from '../../runtime/errors.js';
-import type { Tensor } from '../tensor.js';
+import type { Tree } from '../autodiff/tree.js';
 import { Optimizer, baseScalars, type LearningRate, type Rule } from './optimizer.js';
 
 type Betas = [number, number];
@@ -61,7 +61,7 @@ function required(name: string, options: unknown): void {
 }
 
 /** SGD with momentum, dampening, Nesterov and L2 weight decay (PyTorch semantics; lr required). */
-export function sgd(params: unknown, options: Partial<SGDOptions> & { lr: LearningRate }): Optimizer<SGDOptions> {
+export function sgd<P extends Tree>(params: P, options: Partial<SGDOptions> & { lr: LearningRate }): Optimizer<SGDOptions, P> {
   required('sgd', options);
   const opt = new Optimizer('sgd', params, options, sgdRule);
   if (opt.options.nesterov && (opt.options.momentum <= 0 || opt.options.dampening !== 0))
@@ -69,12 +69,12 @@ export function sgd(params: unknown, options: Partial<SGDOptions> & { lr: Learni
   return opt;
 }
 /** Adam (L2 weight decay, optional AMSGrad). Defaults lr 1e-3, betas [0.9, 0.999], eps 1e-8. */
-export const adam = (params: unknown, options: Partial<AdamOptions> = {}): Optimizer<AdamOptions> => new Optimizer('adam', params, options, adamRule(false));
+export const adam = <P extends Tree>(params: P, options: Partial<AdamOptions> = {}): Optimizer<AdamOptions, P> => new Optimizer('adam', params, options, adamRule(false));
 /** AdamW: Adam with decoupled weight decay (default 1e-2) applied first as p *= 1 - lr·wd. */
-export const adamw = (params: unknown, options: Partial<AdamOptions> = {}): Optimizer<AdamOptions> => new Optimizer('adamw', params, options, adamRule(true));
+export const adamw = <P extends Tree>(params: P, options: Partial<AdamOptions> = {}): Optimizer<AdamOptions, P> => new Optimizer('adamw', params, options, adamRule(true));
 /** Adagrad (PyTorch): lr 1e-2, lrDecay 0, initialAccumulator 0, eps 1e-10 outside the sqrt. */
-export const adagrad = (params: unknown, options: Partial<AdagradOptions> = {}): Optimizer<AdagradOptions> => new Optimizer('adagrad', params, options, adagradRule);
+export const adagrad = <P extends Tree>(params: P, options: Partial<AdagradOptions> = {}): Optimizer<AdagradOptions, P> => new Optimizer('adagrad', params, options, adagradRule);
 /** Lion: sign of interpolated momentum; lr 1e-4, betas [0.9, 0.99], decoupled weight decay. */
-export const lion = (params: unknown, options: Partial<LionOptions> = {}): Optimizer<LionOptions> => new Optimizer('lion', params, options, lionRule);
+export const lion = <P extends Tree>(params: P, options: Partial<LionOptions> = {}): Optimizer<LionOptions, P> => new Optimizer('lion', params, options, lionRule);
 /** diffGrad (v2): Adam damped by sigmoid(|g_prev - g|); eps not bias-corrected. */
-export const diffGrad = (params: unknown, options: Partial<DiffGradOptions> = {}): Optimizer<DiffGradOptions> => new Optimizer('diffGrad', params, options, diffGradRule);
+export const diffGrad = <P extends Tree>(params: P, options: Partial<DiffGradOptions> = {}): Optimizer<DiffGradOptions, P> => new Optimizer('diffGrad', params, options, diffGradRule);

@@ -10,6 +10,7 @@ import { hvp } from '../autodiff/grad.js';
 import * as random from '../random.js';
 import { Optimizer, baseScalars, type LearningRate, type OptimizerState, type Rule, type StepOptions } from './optimizer.js';
 import { matchGrads, unflatten } from './params.js';
+import type { Tree } from '../autodiff/tree.js';
 import { assign, stateLike } from './assign.js';
 
 type Betas = [number, number];
@@ -39,7 +40,7 @@ const sophiaHRule: Rule<SophiaHOptions> = {
   scalars: (o, t, lr) => ({ ...baseScalars, lr, wd: o.weightDecay, decoupled: true, b1: o.betas[0], b2: o.betas[1], rhoBs: o.gamma * (1 - o.betas[0] ** t) }),
 };
 
-abstract class Sophia<O extends { lr: LearningRate; fused: boolean; betas: Betas; hessianInterval: number }> extends Optimizer<O> {
+abstract class Sophia<O extends { lr: LearningRate; fused: boolean; betas: Betas; hessianInterval: number }, P = any> extends Optimizer<O, P> {
   private lastHessian = 0;
 
   /** True right after a step at which the reference refreshes h (every hessianInterval steps). */
@@ -70,8 +71,8 @@ abstract class Sophia<O extends { lr: LearningRate; fused: boolean; betas: Betas
   protected mixHessian(_i: number, h: Tensor): Tensor { return h; }
 }
 
-export class SophiaG extends Sophia<SophiaGOptions> {
-  constructor(params: unknown, options: unknown) { super('sophiaG', params, options, sophiaGRule); }
+export class SophiaG<P = any> extends Sophia<SophiaGOptions, P> {
+  constructor(params: P, options: unknown) { super('sophiaG', params, options, sophiaGRule); }
 }
 
 /**
@@ -82,9 +83,9 @@ export class SophiaG extends Sophia<SophiaGOptions> {
  * h itself may go negative (the estimate is unbiased, not positive); the kernel sees relu(h),
  * which is the older reference's denominator.
  */
-export class SophiaH extends Sophia<SophiaHOptions> {
+export class SophiaH<P = any> extends Sophia<SophiaHOptions, P> {
   private raw: Tensor[];
-  constructor(params: unknown, options: unknown) {
+  constructor(params: P, options: unknown) {
     super('sophiaH', params, options, sophiaHRule);
     this.raw = this.leaves.map((l) => stateLike(l.tensor));
   }
@@ -94,7 +95,7 @@ export class SophiaH extends Sophia<SophiaHOptions> {
     return o.relu(this.raw[i]);
   }
 
-  override step(grads: unknown, so: StepOptions = {}): void {
+  override step(grads: P, so: StepOptions = {}): void {
     const op = `${this.name}.step`;
     this.alive(op);
     const gs = matchGrads(grads, this.params, op);
@@ -128,6 +129,6 @@ export class SophiaH extends Sophia<SophiaHOptions> {
 /** SophiaG (Liuhong99/Sophia head): lr 1e-4, betas [0.965, 0.99], rho 0.04, weightDecay 0.1,
  *  Hessian (Gauss-Newton-Bartlett ĝ⊙ĝ, passed to updateHessian) every 10 steps; batchSize 5120
  *  as in the reference step() (override per step: opt.step(g, { batchSize })). */
-export const sophiaG = (params: unknown, options: Partial<SophiaGOptions> = {}): SophiaG => new SophiaG(params, options);
+export const sophiaG = <P extends Tree>(params: P, options: Partial<SophiaGOptions> = {}): SophiaG<P> => new SophiaG(params, options);
 /** SophiaH (Hutchinson curvature): lr 1e-3, betas [0.9, 0.99], gamma 10, weightDecay 0, every 10 steps. */
-export const sophiaH = (params: unknown, options: Partial<SophiaHOptions> = {}): SophiaH => new SophiaH(params, options);
+export const sophiaH = <P extends Tree>(params: P, options: Partial<SophiaHOptions> = {}): SophiaH<P> => new SophiaH(params, options);

@@ -36,17 +36,16 @@ function release(old: Tensor[], next: Tensor[], user: Set<Tensor>): void {
   for (const t of old) if (!user.has(t) && !keep.has(t) && !t.isDisposed) t.dispose();
 }
 
-/** An optimizer with transforms in front. Same surface as an optimizer; step() returns a
- *  Promise only when a transform must read GPU data back (await it: harmless otherwise). */
-export class Chain {
+/** An optimizer with transforms in front. Same surface as an optimizer (P: the parameter tree). */
+export class Chain<P = any> {
   readonly name: string;
   private disposed = false;
-  constructor(readonly transforms: GradientTransform[], readonly projection: Projection | null, readonly optimizer: Optimizer) {
+  constructor(readonly transforms: GradientTransform[], readonly projection: Projection | null, readonly optimizer: Optimizer<any, P>) {
     this.name = `chain(${[...transforms.map((t) => t.name), ...(projection ? [projection.name] : []), optimizer.name].join(', ')})`;
     projection?.bind(optimizer);
   }
 
-  get params(): unknown { return this.optimizer.params; }
+  get params(): P { return this.optimizer.params; }
   get lr(): number { return this.optimizer.lr; }
   set lr(v: LearningRate) { this.optimizer.lr = v; }
   get stepCount(): number { return this.optimizer.stepCount; }
@@ -55,7 +54,13 @@ export class Chain {
     return { ...this.optimizer.state, transforms: [...this.transforms, ...(this.projection ? [this.projection] : [])].map((t) => ({ name: t.name, state: t.state })) };
   }
 
-  step(grads: unknown, so: StepOptions = {}): void | Promise<void> {
+  /**
+   * One update. Synchronous (returns undefined) whenever the gradients live on a CPU backend
+   * (js, wasm): transforms that need host values (coordinateClip's quantile, lowRankSVD) read
+   * them with dataSync there. Only on WebGPU, where reading back cannot block, does it return
+   * a Promise: `await opt.step(g)` works on every backend.
+   */
+  step(grads: P, so: StepOptions = {}): void | Promise<void> {
     const op = `${this.name}.step`;
     if (this.disposed) throw new EdgegradError(op, 'the optimizer was disposed', 'Create a new one');
     const user = matchGrads(grads, this.optimizer.params, op);
@@ -81,6 +86,7 @@ export class Chain {
 
 /** eg.optim.chain(...transforms, optimizer): transforms apply left to right; a projection
  *  (lowRankDCT / lowRankSVD) may only be the last one before the optimizer. */
+export function chain<P>(...items: [...(GradientTransform | Projection)[], Optimizer<any, P>]): Chain<P>;
 export function chain(...items: unknown[]): Chain {
   const opt = items[items.length - 1];
   if (!(opt instanceof Optimizer)) throw new EdgegradError('chain', 'the last argument must be an optimizer', 'e.g. eg.optim.chain(eg.optim.clipByGlobalNorm(1), eg.optim.adam(params))');
