@@ -14,5 +14,6 @@ import edges from './edges.test.js';
 import ot from './ot.test.js';
 import gguf from './gguf.test.js';
 import llm from './llm.test.js';
+import quant from './quant.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, gguf, llm };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, gguf, llm, quant };

@@ -149,7 +149,7 @@ export function dequantize(info: GGUFTensorInfo): Tensor {
     throw new EdgegradError('io.gguf.dequantize', `tensor ${info.name} has type ${info.type}, which edgegrad cannot decode`, `Decodable: ${Object.keys(decoders).join(', ')}`);
   const out = new Float32Array(info.shape.reduce((a, b) => a * b, 1));
   dequantizeInto(info.type, bytes, 0, out.length, out);
-  return new Tensor(engine.fromData(out, 'float32'), info.shape);
+  return Tensor.make(engine.fromData(out, 'float32'), info.shape);
 }
 
 /** A 2-D block-quantized tensor as a packed QuantizedTensor (no dequantization). */
@@ -227,6 +227,8 @@ interface Planned { name: string; type: GGMLType; shape: readonly number[]; enco
 async function plan(name: string, spec: WriteTensor): Promise<Planned> {
   const op = 'io.gguf.write';
   if (spec instanceof QuantizedTensor) {
+    if (!isGGMLType(spec.type))
+      throw new EdgegradError(op, `tensor ${name} is a ${spec.type} quantized tensor, which has no GGML block type`, 'Write its dequantize(), or eg.quant.quantizeGGML(that, type)');
     const b = await spec.bytes();
     return { name, type: spec.type, shape: spec.shape, bytes: b.length, encode: (o) => o.set(b) };
   }

@@ -44,7 +44,7 @@ export function parse(bytes: Uint8Array): SafetensorsFile {
       const [b0, b1] = e.data_offsets;
       if (b1 - b0 !== count * SIZES[dt]) throw new EdgegradError(op, `tensor ${name} ${dt} ${fmtShape(e.shape)} spans ${b1 - b0} bytes, needs ${count * SIZES[dt]}`, 'The header is corrupt');
       if (base + b1 > bytes.length) throw new EdgegradError(op, `file truncated: tensor ${name} ends at byte ${base + b1} but the file has ${bytes.length}`, 'The download or copy is incomplete');
-      tensors[name] = new Tensor(engine.fromData(decode(dt, bytes.subarray(base + b0, base + b1), count), TARGET[dt]), e.shape);
+      tensors[name] = Tensor.make(engine.fromData(decode(dt, bytes.subarray(base + b0, base + b1), count), TARGET[dt]), e.shape);
     }
   } catch (e) {
     for (const t of Object.values(tensors)) t.dispose();
