@@ -3,3 +3,4 @@ export { linear } from './linear.js';
 export { hadamard } from './hadamard.js';
 export { quantize, UniformQuantized } from './uniform.js';
 export { quest } from './quest.js';
+export { autotune } from './autotune.js';
