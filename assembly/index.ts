@@ -10,6 +10,7 @@ export { where } from './where';
 export { cast } from './cast';
 export { softmax, logSumExp, layerNorm, rmsNorm } from './softmax';
 export { optimStep } from './optim';
+export { spmm, scatterAdd } from './sparse';
 
 /** First byte past the static data; the host's heap starts here. */
 export function heapBase(): usize { return __heap_base; }

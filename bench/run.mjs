@@ -256,6 +256,24 @@ if (!stub && !flag('--no-optim')) {
   optimizer = readJson(f) ?? { error: 'optimizer run failed' };
 }
 
+// Sparse and solver section (issue 11): SpMV GB/s vs the measured bandwidth, CG per iteration.
+let solvers = null;
+if (!stub && !flag('--no-solvers')) {
+  log('\n[solvers] SpMV (Poisson 1024², random 1M nnz) and CG on Poisson 256²');
+  const f = join(tmp, 'solvers.json');
+  const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp };
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
+  const run = await runChild('solvers', ['bench/solvers.mjs', ...(quick ? ['--quick'] : []), '--out', f], { env });
+  process.stdout.write(run.stdout);
+  solvers = readJson(f) ?? { error: 'solvers run failed' };
+  const bw = limits.bandwidth?.wasmSumReadGBs;
+  if (bw && solvers.spmv) for (const v of Object.values(solvers.spmv)) {
+    v.fractionOfBandwidth = +(v.GBs / bw).toFixed(2);
+    log(`  SpMV ${v.label}: ${(v.fractionOfBandwidth * 100).toFixed(0)}% of the measured wasm read bandwidth (${bw} GB/s; goal 60%)`);
+  }
+}
+
 const judged = readback.filter((r) => r.target);
 log(`targets: ${judged.filter((r) => r.target.met).length}/${judged.length} met` + (stub ? ' (STUB run: meaningless)' : ''));
 
@@ -270,7 +288,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer,
+  readback, oponly, optimizer, solvers,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },

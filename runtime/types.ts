@@ -37,6 +37,9 @@ export interface SoftmaxParams { rows: number; cols: number; log: boolean; }
 export interface RowParams { rows: number; cols: number; }
 export interface NormParams { rows: number; cols: number; eps: number; }
 export interface CastParams { from: DType; to: DType; size: number; }
+/** CSR times dense: out[i, c] = Σ_{e ∈ [indptr[i], indptr[i+1])} values[e] · x[indices[e], c];
+ *  x is [n, k] row-major, out [m, k]. indptr/indices int32, validated by the op layer. float32. */
+export interface SpmmParams { m: number; n: number; k: number; nnz: number; }
 
 /** Optimal-transport half-step (family `ot`): C viewed as [batch, n, m] (C[b] starts at
  *  b*cBatchStride; 0 shares one C). axis 1: out[b,i] = reg·log Σ_j exp((h[b,j] − C[b,i,j])/reg),
@@ -93,6 +96,11 @@ export interface Kernels<H> {
   /** y = x / sqrt(mean(x²) + eps) * gamma. */
   rmsNorm(x: H, gamma: H | null, out: H, p: NormParams): void;
   cast(x: H, out: H, p: CastParams): void;
+  /** Sparse family (ts/sparse): CSR × dense. */
+  spmm(indptr: H, indices: H, values: H, x: H, out: H, p: SpmmParams): void;
+  /** Sparse family: the transpose of gather, out[o, idx[j], i] = Σ x[o, j, i] (out starts at zero;
+   *  repeated indices accumulate). Same params as gather; float32. */
+  scatterAdd(x: H, idx: H, out: H, p: GatherParams): void;
   otLse?(c: H, h: H, out: H, p: OtLseParams): void;
   qmatmul(x: H, w: H, out: H, p: QMatmulParams): void;
   fwht(x: H, out: H, p: FwhtParams): void;

@@ -12,8 +12,11 @@ import train from './train.test.js';
 import print from './print.test.js';
 import edges from './edges.test.js';
 import ot from './ot.test.js';
+import sparse from './sparse.test.js';
+import solvers from './solvers.test.js';
+import implicit from './implicit.test.js';
 import gguf from './gguf.test.js';
 import llm from './llm.test.js';
 import quant from './quant.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, gguf, llm, quant };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit, gguf, llm, quant };

@@ -14,6 +14,7 @@ export const NOT_FUZZED = {
   'set-up, memory and bookkeeping': ['init', 'initSync', 'backend', 'capabilities', 'calibrate', 'scope', 'dispose', 'keep', 'memory', 'stats', 'resetStats', 'sync', 'print', 'opTable'],
   'autodiff (composed of the fuzzed ops; tests/conformance/autodiff.test.js)': ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'stopGradient'],
   'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'ot', 'Tensor', 'EdgegradError'],
+  'sparse, solvers, implicit layers (tests/conformance/sparse, solvers, implicit: float64 oracles)': ['sparse', 'segmentSum', 'linalg', 'implicit'],
   'files, quantized weights, language models (tests/conformance/gguf.test.js, llm.test.js, tests/unit/llama-cpp.test.mjs)': ['io', 'quant', 'llm'],
 };
 

@@ -8,6 +8,7 @@ export type DiffOp =
   | 'cast' | 'clone' | 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'concat' | 'gather' | 'where'
   | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
   | 'sinkhornLoss'
+  | 'segmentSum' | 'spmm' | 'implicit'
   | 'quant.linear' | 'quant.hadamard' | 'quant.trust';
 
 /** Ops recorded without inputs: nothing flows back through them. */

@@ -2,7 +2,9 @@
 // every backend and are themselves differentiable (grad of grad, hvp, Sophia-H).
 import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
-import { zeros, arange } from '../creation.js';
+import { zeros } from '../creation.js';
+import { spmmGrad } from '../sparse/matmul.js';
+import { implicitGrad } from '../implicit/index.js';
 import { sizeOf } from '../shape.js';
 import type { DiffOp } from './op-names.js';
 import { hadamard } from '../quant/hadamard.js';
@@ -96,13 +98,18 @@ export const rules = {
     });
   },
   gather: (g, [x], _, { axis, indices }) => {
-    // scatter-add as a one-hot product: repeated indices accumulate
-    const ax = axis as number, idx = indices as Tensor, n = x.shape[ax];
+    // scatter-add: repeated indices accumulate
+    const ax = axis as number, idx = indices as Tensor;
     const outer = sizeOf(x.shape.slice(0, ax)), inner = sizeOf(x.shape.slice(ax + 1));
-    const onehot = o.cast(o.equal(o.reshape(idx, [idx.size, 1]), o.reshape(arange(0, n), [1, n])), 'float32');
     const g3 = o.reshape(g, [outer, idx.size, inner]);
-    return [o.reshape(o.matmul(onehot, g3, { transposeA: true }), x.shape)];
+    return [o.reshape(o.segmentSum(g3, o.reshape(idx, [idx.size]), x.shape[ax], 1), x.shape)];
   },
+  segmentSum: (g, [x], _, { axis, indices }) => {
+    const ax = axis as number, idx = indices as Tensor;
+    return [o.reshape(o.gather(g, o.reshape(idx, [idx.size]), ax), x.shape)];
+  },
+  spmm: (g, [values, x], _, attrs) => spmmGrad(g, values, x, attrs as never),
+  implicit: (g, _, out, attrs) => implicitGrad(g, out, attrs),
   where: (g, [c, a, b]) => [null, unbroadcast(o.where(c, g, 0), a.shape), unbroadcast(o.where(c, 0, g), b.shape)],
   sum: (g, [x], _, { axes, keepDims }) => [o.broadcastTo(expandReduced(g, x.shape, axes as number[], keepDims as boolean), x.shape)],
   mean: (g, [x], _, { axes, keepDims }) => {

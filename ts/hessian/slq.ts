@@ -1,16 +1,16 @@
 // Stochastic Lanczos quadrature (Ghorbani et al. 2019; Ubaru et al. 2017): the spectral
-// density of ∇²f(x) as a sum of weighted nodes. Per probe: Lanczos from a normalised
-// Rademacher vector, with full reorthogonalisation (float32 Lanczos loses orthogonality
-// within a few steps otherwise), then nodes = eigenvalues of T and weights = squared first
-// components of T's eigenvectors.
+// density of ∇²f(x) as a sum of weighted nodes. Per probe: eg.linalg.lanczos (full
+// reorthogonalisation) from a normalised Rademacher vector on Hessian-vector products, then
+// nodes = eigenvalues of T and weights = squared first components of T's eigenvectors.
 import { EdgegradError } from '../../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
-import { scope, dispose } from '../memory.js';
+import { scope } from '../memory.js';
 import { Key, foldIn } from '../random.js';
 import { hvp } from '../autodiff/grad.js';
 import type { Tree } from '../autodiff/tree.js';
-import { dot, leavesOf, mapLeaves, rademacherLike, size } from './tree.js';
+import { leavesOf, mapLeaves, rademacherLike, size } from './tree.js';
+import { lanczos } from '../linalg/lanczos.js';
 import { tridiagonalEigen } from './eigen.js';
 
 export interface SlqOptions { key: Key; steps?: number; probes?: number }
@@ -43,42 +43,20 @@ export async function slq(f: (x: any) => Tensor, x: Tree, opts: SlqOptions): Pro
   return { nodes: Float64Array.from(nodes), weights: Float64Array.from(weights), lanczos };
 }
 
+/** One probe: eg.linalg.lanczos on the Hessian-vector product of the flattened tree, from a
+ *  normalised Rademacher start. */
 async function lanczosRun(f: (x: any) => Tensor, x: Tree, key: Key, steps: number, n: number): Promise<{ alpha: number[]; beta: number[] }> {
-  const Q: Tree[] = [scope(() => mapLeaves(rademacherLike(key, x, OP), (t) => o.mul(t, 1 / Math.sqrt(n))))];
-  const alpha: number[] = [], beta: number[] = [];
+  const ls = leavesOf(x, OP);
+  const flat = (t: Tree): Tensor => o.concat(leavesOf(t, OP).map((l) => o.reshape(l, [l.size])), 0);
+  const offsets: number[] = [];
+  ls.reduce((off, l) => { offsets.push(off); return off + l.size; }, 0);
+  const unflat = (v: Tensor): Tree => mapLeaves(x, (l, i) => o.reshape(o.slice(v, [offsets[i]], [l.size]), l.shape));
+  const v0 = scope(() => flat(mapLeaves(rademacherLike(key, x, OP), (t) => o.mul(t, 1 / Math.sqrt(n)))));
   try {
-    for (let j = 0; j < steps; j++) {
-      const w0 = scope(() => hvp(f, x, Q[j]));
-      const aT = scope(() => dot(Q[j], w0, OP));
-      const a = await aT.item();
-      aT.dispose();
-      alpha.push(a);
-      const w = scope(() => {
-        let r: Tree = mapLeaves(w0, (t, i) => o.sub(t, o.mul(leavesOf(Q[j], OP)[i], a)));
-        if (j > 0) { const prev = leavesOf(Q[j - 1], OP), b = beta[j - 1]; r = mapLeaves(r, (t, i) => o.sub(t, o.mul(prev[i], b))); }
-        // twice is enough (Kahan–Parlett): two Gram-Schmidt passes against every Lanczos vector
-        for (let pass = 0; pass < 2; pass++) for (const q of Q) {
-          const c = dot(q, r, OP), lq = leavesOf(q, OP);
-          r = mapLeaves(r, (t, i) => o.sub(t, o.mul(lq[i], c)));
-        }
-        return r;
-      });
-      dispose(w0);
-      if (j === steps - 1) { dispose(w); break; }
-      const bT = scope(() => o.sqrt(dot(w, w, OP)));
-      const b = await bT.item();
-      bT.dispose();
-      // an invariant subspace was found: T is complete
-      const tScale = Math.max(...alpha.map(Math.abs), ...beta, 1e-30);
-      if (!(b > 1e-6 * tScale)) { dispose(w); break; }
-      beta.push(b);
-      Q.push(scope(() => mapLeaves(w, (t) => o.div(t, b))));
-      dispose(w);
-    }
-  } finally {
-    for (const q of Q) dispose(q);
-  }
-  return { alpha, beta };
+    const { alpha, beta, basis } = await lanczos((v: Tensor) => scope(() => flat(hvp(f, x, unflat(v)))), { k: steps, v0 });
+    basis.dispose();
+    return { alpha, beta };
+  } finally { v0.dispose(); }
 }
 
 export interface DensityOptions { points?: number; sigma?: number; min?: number; max?: number }

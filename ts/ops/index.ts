@@ -4,3 +4,4 @@ export * from './reduce.js';
 export * from './matmul.js';
 export * from './nn.js';
 export type { TensorLike } from './util.js';
+export * from './segment.js';

@@ -19,6 +19,7 @@ import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { fwht } from './fwht.js';
 import { optimStep } from './optim.js';
+import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
 import { otLse } from './ot.js';
 
@@ -56,7 +57,8 @@ const supportsBy: SupportsFn = (kernel, p) => {
     case 'reduce': return reduceSupports(p as never);
     case 'copy': return copySupports(p as never);
     case 'where': return whereSupports(p as never);
-    case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep': case 'otLse': case 'qmatmul': case 'fwht':
+    case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep': case 'otLse':
+    case 'spmm': case 'scatterAdd': case 'qmatmul': case 'fwht':
       return floatOnly(p);
     case 'gather': case 'cast':
       return true; // every dtype
@@ -71,7 +73,8 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
   const kernels: Kernels<WasmHandle> = {
     binary: binary(c), unary: unary(c), reduce: reduce(c), matmul: matmul(c), copy: copy(c),
     gather: gather(c), where: where(c), cast: cast(c), softmax: softmax(c), logSumExp: logSumExp(c),
-    layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c), qmatmul: qmatmul(c), fwht: fwht(c),
+    layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c),
+    spmm: spmm(c), scatterAdd: scatterAdd(c), qmatmul: qmatmul(c), fwht: fwht(c),
   };
 
   return {

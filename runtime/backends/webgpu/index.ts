@@ -19,6 +19,7 @@ import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { fwht, FWHT_MAX_BLOCK } from './fwht.js';
 import { webgpuOptimStep } from './optim.js';
+import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
 import { qmatmul } from './qmatmul.js';
 
@@ -83,6 +84,8 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     rmsNorm: (x, g, out, p) => rmsNorm(L, x, g, out, p, dummy),
     cast: (x, out, p) => cast(L, x, out, p),
     optimStep: webgpuOptimStep(L),
+    spmm: (ip, ix, v, x, out, p) => spmm(L, ip, ix, v, x, out, p),
+    scatterAdd: (x, idx, out, p) => scatterAdd(L, x, idx, out, p),
     otLse: (c, h, out, p) => otLse(L, c, h, out, p),
     qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
     fwht: (x, out, p) => fwht(L, x, out, p),

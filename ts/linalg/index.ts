@@ -1,0 +1,18 @@
+// eg.linalg. Each block below belongs to one part of the issue; keep edits inside yours.
+
+// ---- iterative solvers (Krylov, sketching) and preconditioners ----
+export { cg } from './cg.js';
+export type { CgOptions } from './cg.js';
+export { gmres } from './gmres.js';
+export type { GmresOptions } from './gmres.js';
+export { gcrodr, solveSequence, Recycle } from './gcrodr.js';
+export type { GcrodrOptions, GcrodrResult, SequenceOptions } from './gcrodr.js';
+export { dcdm } from './dcdm.js';
+export type { DcdmOptions } from './dcdm.js';
+export { lanczos } from './lanczos.js';
+export type { LanczosResult, LanczosOptions } from './lanczos.js';
+export { kaczmarz } from './kaczmarz.js';
+export type { KaczmarzOptions } from './kaczmarz.js';
+export * as precond from './precond.js';
+export type { OperatorLike, SolveResult } from './operator.js';
+// ---- end iterative solvers ----
