@@ -69,10 +69,13 @@ export default function (test, { eg, backend }) {
       const q = eg.quant.quantize(wt, { bits, grid: 'gaussianMse', granularity: 'tensor' });
       assert(q.bits === bits && q.shape[0] === n && q.shape[1] === n, `${bits} bits: shape/bits`);
       const d = await q.dequantize().data();
-      let mse = 0;
-      for (let i = 0; i < d.length; i++) mse += (d[i] - w[i]) ** 2;
+      let mse = 0, m2 = 0;
+      for (let i = 0; i < d.length; i++) { const e = (d[i] - w[i]) ** 2; mse += e; m2 += e * e; }
       mse /= d.length;
-      assert(Math.abs(mse / want - 1) < 0.02, `${bits} bits: MSE ${mse.toExponential(4)} vs the optimal uniform quantizer's ${want.toExponential(4)} (ratio ${(mse / want).toFixed(4)})`);
+      // at 8 bits the ~100 clipped tail samples carry ~8% of the error, so the sample MSE itself
+      // scatters by ~1.5%: the bound adds three of its standard errors (negligible below 8 bits)
+      const se = Math.sqrt((m2 / d.length - mse * mse) / d.length);
+      assert(Math.abs(mse - want) < 0.02 * want + 3 * se, `${bits} bits: MSE ${mse.toExponential(4)} vs the optimal uniform quantizer's ${want.toExponential(4)} (ratio ${(mse / want).toFixed(4)}, standard error ${(se / want).toExponential(2)} of it)`);
       q.dispose();
     }
   });
