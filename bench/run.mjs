@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-linalg] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -274,6 +274,26 @@ if (!stub && !flag('--no-solvers')) {
   }
 }
 
+// Dense linear algebra + ODE section (issue 11): its own process, like the optimizer's.
+let linalg = null;
+if (!stub && !flag('--no-linalg')) {
+  log('\n[linalg] cholesky / eigh / svd vs ml-matrix; ODE solve of a 64-dim linear system vs odex');
+  const f = join(tmp, 'linalg.json');
+  const run = await runChild('linalg', ['bench/linalg.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  process.stdout.write(run.stdout);
+  linalg = readJson(f) ?? { error: 'linalg run failed' };
+}
+
+// OT / graphs / multiview section (issue 7): its own process as well.
+let ot = null;
+if (!stub && !flag('--no-ot')) {
+  log('\n[ot] Sinkhorn per backend vs plain JS, SNS vs Sinkhorn, FastRP on an SBM, stochastic CCA');
+  const f = join(tmp, 'ot.json');
+  const run = await runChild('ot', ['bench/ot.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  process.stdout.write(run.stdout);
+  ot = readJson(f) ?? { error: 'ot run failed' };
+}
+
 const judged = readback.filter((r) => r.target);
 log(`targets: ${judged.filter((r) => r.target.met).length}/${judged.length} met` + (stub ? ' (STUB run: meaningless)' : ''));
 
@@ -288,7 +308,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer, solvers,
+  readback, oponly, optimizer, solvers, linalg, ot,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },

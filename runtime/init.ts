@@ -230,3 +230,17 @@ export function backend(): BackendName { return engine.selected; }
 export function capabilities(): CapabilityReport | undefined { return lastReport; }
 /** Where init stands: 'not started', 'initialising', 'ready' or 'failed'. */
 export function initState(): State { return state; }
+
+/**
+ * Sets the placement thresholds (as init's `thresholds` option) without re-initialising;
+ * returns the previous ones. E.g. `{ webgpu: Infinity }` keeps new tensors on the CPU, where
+ * the sync dense factorizations (eg.linalg) can read them.
+ */
+export function setThresholds(t: { webgpu?: number }): { webgpu: number } {
+  const prev = { ...engine.thresholds };
+  if (t.webgpu !== undefined) {
+    if (!(t.webgpu >= 0)) throw new EdgegradError('setThresholds', `webgpu threshold must be >= 0, got ${t.webgpu}`, 'Pass an element count (Infinity keeps tensors on the CPU)');
+    engine.thresholds = { ...engine.thresholds, webgpu: t.webgpu };
+  }
+  return prev;
+}

@@ -1,6 +1,6 @@
 // The public API. Everything here is written against runtime/ and never touches a
 // platform global; runtime/entry/* picks the platform and re-exports this module.
-export { init, initSync, backend, capabilities } from '../runtime/init.js';
+export { init, initSync, backend, capabilities, setThresholds } from '../runtime/init.js';
 export { calibrate } from '../runtime/calibrate.js';
 export type { CalibrationResult } from '../runtime/calibrate.js';
 export type { InitOptions, CapabilityReport } from '../runtime/init.js';
@@ -28,4 +28,8 @@ export * as implicit from './implicit/index.js';
 export * as quant from './quant/index.js';
 export * as io from './io/index.js';
 export * as llm from './llm/index.js';
+export * as ode from './ode/index.js';
 export * as ot from './ot/index.js';
+export * as multiview from './multiview/index.js';
+export * as graph from './graph/index.js';
+export * as completion from './completion/index.js';

@@ -17,6 +17,12 @@ import solvers from './solvers.test.js';
 import implicit from './implicit.test.js';
 import gguf from './gguf.test.js';
 import llm from './llm.test.js';
+import linalg from './linalg.test.js';
+import ode from './ode.test.js';
+import multiview from './multiview.test.js';
+import bcd from './bcd.test.js';
+import graph from './graph.test.js';
+
 import quant from './quant.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, print, edges, sparse, solvers, implicit, gguf, llm, quant };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm, quant };

@@ -179,6 +179,25 @@ export default function (test, { eg, backend }) {
     assertClose([(await gC.data())[7]], [fdC], { rtol: 2e-3, atol: 1e-6 }, 'dW/dC_7 by central differences');
   });
 
+  test('ot, graph, completion, bcd: no tensors left behind but the results', async () => {
+    const a = eg.tensor([0.2, 0.3, 0.5]), b = eg.tensor([0.5, 0.5]), C = eg.tensor([[0, 1], [1, 0], [0.5, 0.5]]);
+    const base = eg.memory().tensors;
+    const calls = {
+      'sinkhorn log': async () => { const r = await eg.ot.sinkhorn(a, b, C, { reg: 0.1, maxIter: 30 }); eg.dispose([r.plan, r.f, r.g]); },
+      'sinkhorn standard + epsScaling': async () => { const r = await eg.ot.sinkhorn(a, b, C, { reg: 0.1, method: 'standard', epsScaling: 3, maxIter: 30 }); eg.dispose([r.plan, r.f, r.g]); },
+      sinkhornNewtonSparse: async () => { const r = await eg.ot.sinkhornNewtonSparse(a, b, C, { reg: 0.1 }); eg.dispose([r.plan, r.f, r.g]); },
+      emd: async () => { const r = await eg.ot.emd(a, b, C); r.plan.dispose(); },
+      'grad sinkhornLoss': async () => { eg.grad((c) => eg.ot.sinkhornLoss(a, b, c, { reg: 0.1, iterations: 20 }))(C).dispose(); },
+      fastRP: async () => { eg.graph.fastRP(eg.graph.sbm([10, 10], 0.5, 0.1), { dim: 4, weights: [1, 2] }).dispose(); },
+      altMin: async () => { const r = await eg.completion.altMin({ rows: [0, 1], cols: [0, 1], values: [1, 2], shape: [2, 2] }, { rank: 1 }); eg.dispose([r.u, r.v]); },
+      bcd: async () => { (await eg.optim.bcd({ kind: 'leastSquares', A: C, b: [1, 2, 3] })).x.dispose(); },
+    };
+    for (const [name, f] of Object.entries(calls)) {
+      await f();
+      assert(eg.memory().tensors === base, `${name} left ${eg.memory().tensors - base} tensors alive`);
+    }
+  });
+
   test('ot: bad input is a named error; non-convergence is reported', async () => {
     const a = eg.tensor([0.5, 0.5]), C = eg.tensor([[0, 1], [1, 0]]);
     await expectThrows(() => eg.ot.sinkhorn(a, eg.tensor([0.5, 0.6]), C, { reg: 0.1 }), /ot\.sinkhorn: .*same positive total mass/, 'mass mismatch');

@@ -11,9 +11,9 @@ const DTYPES = ['float32', 'int32', 'uint8']; // checked against eg.opTable.dtyp
 /** Exports of the package that are not ops on tensors, and why the fuzzer leaves them out. */
 export const NOT_FUZZED = {
   'creation (no kernel; tests/conformance/api.test.js)': ['tensor', 'zeros', 'ones', 'full', 'arange', 'eye', 'linspace', 'zerosLike', 'onesLike'],
-  'set-up, memory and bookkeeping': ['init', 'initSync', 'backend', 'capabilities', 'calibrate', 'scope', 'dispose', 'keep', 'memory', 'stats', 'resetStats', 'sync', 'print', 'opTable'],
+  'set-up, memory and bookkeeping': ['init', 'initSync', 'backend', 'capabilities', 'calibrate', 'scope', 'dispose', 'keep', 'memory', 'stats', 'resetStats', 'sync', 'print', 'opTable', 'setThresholds'],
   'autodiff (composed of the fuzzed ops; tests/conformance/autodiff.test.js)': ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'stopGradient'],
-  'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'ot', 'Tensor', 'EdgegradError'],
+  'namespaces and classes (their own suites)': ['random', 'optim', 'hessian', 'nn', 'ot', 'ode', 'multiview', 'graph', 'completion', 'Tensor', 'EdgegradError'],
   'sparse, solvers, implicit layers (tests/conformance/sparse, solvers, implicit: float64 oracles)': ['sparse', 'segmentSum', 'linalg', 'implicit'],
   'files, quantized weights, language models (tests/conformance/gguf.test.js, llm.test.js, tests/unit/llama-cpp.test.mjs)': ['io', 'quant', 'llm'],
 };

@@ -95,17 +95,67 @@ function managed<T>(fn: () => T, keep: (r: T) => Tensor[]): T {
 
 export interface GradOptions { argnums?: number | number[] }
 
-function vg(f: (...args: never[]) => Tensor, opts: GradOptions, op: string): (...args: unknown[]) => [Tensor, unknown] {
-  return (...args: unknown[]): [Tensor, unknown] => {
+function isAsync(f: unknown): boolean {
+  return (f as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'AsyncFunction';
+}
+
+function checkValue(op: string, value: unknown): asserts value is Tensor {
+  if (value && typeof (value as { then?: unknown }).then === 'function')
+    throw new EdgegradError(op, 'the function returned a Promise but is not declared async', 'Declare it `async (...) => ...` so the trace stays open until it settles');
+  if (!(value instanceof Tensor) || value.size !== 1)
+    throw new EdgegradError(op, `the function must return a one-element tensor, got ${value instanceof Tensor ? `${value.dtype} ${fmtShape(value.shape)}` : typeof value}`, 'Reduce the output to a scalar (e.g. .sum() or .mean())');
+}
+
+let asyncTracing = false;
+
+/**
+ * The async variant: the trace stays open across the awaits of f. One async trace at a time
+ * (the recorder is global and cannot tell two interleaved traces apart). The outermost one
+ * frees what it made, except the value and the gradients, when it settles.
+ */
+async function vgAsync(f: (...args: unknown[]) => Promise<Tensor>, args: unknown[], nums: number[], opts: GradOptions, op: string): Promise<[Tensor, unknown]> {
+  if (asyncTracing) throw new EdgegradError(op, 'another async gradient is being traced', 'Await it first: async traces run one at a time');
+  asyncTracing = true;
+  const before = traces.length ? null : new Set(engine.live);
+  let result: [Tensor, unknown] | undefined;
+  try {
+    const tr = new Trace();
+    const groups = nums.map((i) => leaves(args[i], op));
+    groups.forEach((g) => checkLeaves(op, g));
+    for (const g of groups) for (const t of g) tr.tracked.add(t);
+    traces.push(tr);
+    const prev = setRecorder(recordAll);
+    let value: unknown;
+    try { value = await f(...args); } finally {
+      traces.splice(traces.lastIndexOf(tr), 1);
+      setRecorder(traces.length ? recordAll : prev === recordAll ? null : prev);
+    }
+    checkValue(op, value);
+    const flat = backward(tr, value, ones(value.shape), groups.flat());
+    let k = 0;
+    const trees = nums.map((i) => mapTree(args[i], () => flat[k++]));
+    result = [value, nums.length === 1 && typeof opts.argnums !== 'object' ? trees[0] : trees];
+    return result;
+  } finally {
+    asyncTracing = false;
+    if (before) {
+      const kept = new Set<unknown>(result ? [result[0], ...collect(result[1], [])] : []);
+      for (const t of [...engine.live]) if (!before.has(t) && !kept.has(t) && !t.isDisposed) t.dispose();
+    }
+  }
+}
+
+function vg(f: (...args: never[]) => Tensor, opts: GradOptions, op: string): (...args: unknown[]) => [Tensor, unknown] | Promise<[Tensor, unknown]> {
+  return (...args: unknown[]): [Tensor, unknown] | Promise<[Tensor, unknown]> => {
     const nums = argList(opts.argnums, args.length, op);
+    if (isAsync(f)) return vgAsync(f as never, args, nums, opts, op);
     return managed(() => {
       const tr = new Trace();
       const groups = nums.map((i) => leaves(args[i], op));
       groups.forEach((g) => checkLeaves(op, g));
       for (const g of groups) for (const t of g) tr.tracked.add(t);
       const value = withTrace(tr, () => (f as (...a: unknown[]) => Tensor)(...args));
-      if (!(value instanceof Tensor) || value.size !== 1)
-        throw new EdgegradError(op, `the function must return a one-element tensor, got ${value instanceof Tensor ? `${value.dtype} ${fmtShape(value.shape)}` : typeof value}`, 'Reduce the output to a scalar (e.g. .sum() or .mean())');
+      checkValue(op, value);
       const flat = backward(tr, value, ones(value.shape), groups.flat());
       let k = 0;
       const trees = nums.map((i) => mapTree(args[i], () => flat[k++]));
@@ -119,24 +169,32 @@ export type GradsOf<A extends unknown[], N> = N extends readonly number[] ? { -r
 
 /**
  * eg.grad(f)(...args): the gradient of scalar f w.r.t. args[argnums] (default 0), in the same
- * structure and type as that argument: `grad((p: { w: Tensor }) => ...)(params).w`.
+ * structure and type as that argument: `grad((p: { w: Tensor }) => ...)(params).w`. An async f
+ * (e.g. one that awaits eg.ode.solve) gives a Promise of the gradient.
  */
+export function grad<P extends Tree, R extends unknown[] = []>(f: (p: P, ...rest: R) => Promise<Tensor>): (p: P, ...rest: R) => Promise<P>;
+export function grad<A extends unknown[], const N extends number | readonly number[]>(f: (...args: A) => Promise<Tensor>, opts: { argnums: N }): (...args: A) => Promise<GradsOf<A, N>>;
 export function grad<P extends Tree, R extends unknown[] = []>(f: (p: P, ...rest: R) => Tensor): (p: P, ...rest: R) => P;
 export function grad<A extends unknown[], const N extends number | readonly number[]>(f: (...args: A) => Tensor, opts: { argnums: N }): (...args: A) => GradsOf<A, N>;
-export function grad(f: (...args: never[]) => Tensor, opts: GradOptions = {}): (...args: never[]) => unknown {
-  const h = vg(f, opts, 'grad');
-  return (...args: unknown[]) => {
-    const [v, g] = h(...args);
+export function grad(f: (...args: never[]) => Tensor | Promise<Tensor>, opts: GradOptions = {}): (...args: never[]) => unknown {
+  const h = vg(f as (...args: never[]) => Tensor, opts, 'grad');
+  const drop = ([v, g]: [Tensor, unknown]): unknown => {
     if (!traces.length) v.dispose();
     return g;
   };
+  return (...args: unknown[]) => {
+    const r = h(...args);
+    return r instanceof Promise ? r.then(drop) : drop(r);
+  };
 }
 
-/** eg.valueAndGrad(f)(...args) -> [value, grads], grads typed as in eg.grad. */
+/** eg.valueAndGrad(f)(...args) -> [value, grads], grads typed as in eg.grad (a Promise of them for an async f). */
+export function valueAndGrad<P extends Tree, R extends unknown[] = []>(f: (p: P, ...rest: R) => Promise<Tensor>): (p: P, ...rest: R) => Promise<[Tensor, P]>;
+export function valueAndGrad<A extends unknown[], const N extends number | readonly number[]>(f: (...args: A) => Promise<Tensor>, opts: { argnums: N }): (...args: A) => Promise<[Tensor, GradsOf<A, N>]>;
 export function valueAndGrad<P extends Tree, R extends unknown[] = []>(f: (p: P, ...rest: R) => Tensor): (p: P, ...rest: R) => [Tensor, P];
 export function valueAndGrad<A extends unknown[], const N extends number | readonly number[]>(f: (...args: A) => Tensor, opts: { argnums: N }): (...args: A) => [Tensor, GradsOf<A, N>];
-export function valueAndGrad(f: (...args: never[]) => Tensor, opts: GradOptions = {}): (...args: never[]) => [Tensor, unknown] {
-  return vg(f, opts, 'valueAndGrad');
+export function valueAndGrad(f: (...args: never[]) => Tensor | Promise<Tensor>, opts: GradOptions = {}): (...args: never[]) => unknown {
+  return vg(f as (...args: never[]) => Tensor, opts, 'valueAndGrad');
 }
 
 /** eg.vjp(f, x) -> [f(x), ct => cotangent for x]. Call `.dispose()` on the function to free the saved forward pass. */

@@ -9,9 +9,13 @@ export type DiffOp =
   | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
   | 'sinkhornLoss'
   | 'segmentSum' | 'spmm' | 'implicit'
-  | 'quant.linear' | 'quant.hadamard' | 'quant.trust';
+  | 'quant.linear' | 'quant.hadamard' | 'quant.trust'
+  | 'cholesky' | 'solve' | 'inv' | 'det' | 'logAbsDet' | 'eigh';
 
 /** Ops recorded without inputs: nothing flows back through them. */
 export type NoGradOp = CompareOp | IndexReduceOp;
 
-export type OpName = DiffOp | NoGradOp;
+/** Ops recorded with their inputs but without a rule: a gradient through them fails naming the op. */
+export type NoRuleOp = 'qr' | 'svd' | 'lstsq';
+
+export type OpName = DiffOp | NoGradOp | NoRuleOp;

@@ -8,6 +8,7 @@ import { implicitGrad } from '../implicit/index.js';
 import { sizeOf } from '../shape.js';
 import type { DiffOp } from './op-names.js';
 import { hadamard } from '../quant/hadamard.js';
+import { linalgRules } from '../linalg/rules.js';
 
 type Attrs = Record<string, unknown>;
 export type Rule = (g: Tensor, inputs: Tensor[], out: Tensor, attrs: Attrs) => (Tensor | null)[];
@@ -175,6 +176,7 @@ export const rules = {
     const dC = o.mul(o.reshape(g, [...lead, 1, 1]), o.reshape(P, [...lead, P.shape[1], P.shape[2]]));
     return [o.mul(gv, f as Tensor), o.mul(gv, gPot as Tensor), unbroadcast(dC, C.shape)];
   },
+  ...linalgRules,
 } satisfies Record<DiffOp, Rule>;
 
 /** max/min: the gradient is shared equally among tied extremes (as JAX does). */

@@ -14,3 +14,5 @@ export type { LowRankOptions } from './lowrank.js';
 export * as schedules from './schedules.js';
 export { adaptiveBatch, AdaptiveBatch, perSampleGrads, perSampleLinear, scaleLr } from './batch.js';
 export type { AdaptiveBatchOptions, BatchDecision } from './batch.js';
+export { bcd } from './bcd.js';
+export type { BCDProblem, BCDOptions, BCDResult } from './bcd.js';

@@ -4,6 +4,7 @@ import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
 import * as o from '../ops/index.js';
+import { scope } from '../memory.js';
 
 export type Hist = Tensor | ArrayLike<number>;
 
@@ -69,7 +70,7 @@ export async function problem(op: string, a0: Hist, b0: Hist, C0: Tensor | numbe
     // float32 rounding leaves the masses a few ulps apart; the float64 copies agree exactly
     for (let j = 0; j < m; j++) hb[t * m + j] *= sa / sb;
   }
-  const flag = o.max(o.cast(o.notEqual(C, C), 'float32'));
+  const flag = scope(() => o.max(o.cast(o.notEqual(C, C), 'float32')));
   const nan = (await flag.data())[0];
   flag.dispose();
   if (nan) throw new EdgegradError(op, `C ${fmtShape(C.shape)} contains NaN`, 'Replace NaN costs (use a large finite cost or Infinity to forbid a pair)');

@@ -1,0 +1,2 @@
+export { altMin } from './altmin.js';
+export type { Observations, AltMinOptions, AltMinResult } from './altmin.js';
