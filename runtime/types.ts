@@ -48,6 +48,10 @@ export interface SpmmParams { m: number; n: number; k: number; nnz: number; }
  *  maps zero mass to a very negative finite value). */
 export interface OtLseParams { batch: number; n: number; m: number; cBatchStride: number; axis: 0 | 1; reg: number; }
 
+/** Orthonormal Walsh–Hadamard transform (Sylvester order) of each of `segments`
+ *  contiguous `block`-long pieces of x (block a power of two), scaled by block^-½. float32. */
+export interface FwhtParams { segments: number; block: number; }
+
 /** out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML `type` blocks (runtime/ggml.ts),
  *  rows of k / block blocks back to back, held as int32 words (little-endian bytes). float32 x.
  *  Kernels may quantize x to 8-bit blocks (as llama.cpp does). */
@@ -99,6 +103,7 @@ export interface Kernels<H> {
   scatterAdd(x: H, idx: H, out: H, p: GatherParams): void;
   otLse?(c: H, h: H, out: H, p: OtLseParams): void;
   qmatmul(x: H, w: H, out: H, p: QMatmulParams): void;
+  fwht(x: H, out: H, p: FwhtParams): void;
   /** In place on p/s0/s1/s2; `out` is unused (pass p). */
   optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }

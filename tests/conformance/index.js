@@ -23,4 +23,6 @@ import multiview from './multiview.test.js';
 import bcd from './bcd.test.js';
 import graph from './graph.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm };
+import quant from './quant.test.js';
+
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm, quant };

@@ -9,7 +9,7 @@ export type DiffOp =
   | 'matmul' | 'softmax' | 'logSoftmax' | 'logSumExp' | 'layerNorm' | 'rmsNorm'
   | 'sinkhornLoss'
   | 'segmentSum' | 'spmm' | 'implicit'
-  | 'quant.linear'
+  | 'quant.linear' | 'quant.hadamard' | 'quant.trust'
   | 'cholesky' | 'solve' | 'inv' | 'det' | 'logAbsDet' | 'eigh';
 
 /** Ops recorded without inputs: nothing flows back through them. */

@@ -7,6 +7,7 @@ import { spmmGrad } from '../sparse/matmul.js';
 import { implicitGrad } from '../implicit/index.js';
 import { sizeOf } from '../shape.js';
 import type { DiffOp } from './op-names.js';
+import { hadamard } from '../quant/hadamard.js';
 import { linalgRules } from '../linalg/rules.js';
 
 type Attrs = Record<string, unknown>;
@@ -156,6 +157,10 @@ export const rules = {
     const dx = o.matmul(g, (dequantize as () => Tensor)());
     return bias ? [dx, unbroadcast(g, bias.shape)] : [dx];
   },
+  // H is symmetric and orthonormal: the VJP applies the same transform
+  'quant.hadamard': (g, _, __, { block }) => [hadamard(g, { block: block as number })],
+  // QuEST's trust estimator: the gradient passes where the quantization error is within trust·σ
+  'quant.trust': (g, _, __, { mask }) => [o.mul(g, mask as Tensor)],
   rmsNorm: (g, inputs, _, { eps, gamma }) => {
     const x = inputs[0], gm = gamma ? inputs[1] : null;
     const r = o.rsqrt(o.add(o.mean(o.square(x), -1, true), eps as number));

@@ -227,6 +227,8 @@ interface Planned { name: string; type: GGMLType; shape: readonly number[]; enco
 async function plan(name: string, spec: WriteTensor): Promise<Planned> {
   const op = 'io.gguf.write';
   if (spec instanceof QuantizedTensor) {
+    if (!isGGMLType(spec.type))
+      throw new EdgegradError(op, `tensor ${name} is a ${spec.type} quantized tensor, which has no GGML block type`, 'Write its dequantize(), or eg.quant.quantizeGGML(that, type)');
     const b = await spec.bytes();
     return { name, type: spec.type, shape: spec.shape, bytes: b.length, encode: (o) => o.set(b) };
   }

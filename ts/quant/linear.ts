@@ -2,8 +2,9 @@ import { engine } from '../../runtime/engine.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { defOp } from '../autodiff/tape.js';
 import { Tensor } from '../tensor.js';
-import { add } from '../ops/index.js';
-import { assertTensor, wrap } from '../ops/util.js';
+import { add, matmul, transpose } from '../ops/index.js';
+import { QUANT_TYPES, type QuantType } from '../../runtime/ggml.js';
+import { assertTensor, releaseTemps, wrap } from '../ops/util.js';
 import { QuantizedTensor } from './qtensor.js';
 
 /** x · dequantize(qw)ᵀ (+ bias) for x [..., in] and qw [out, in] -> [..., out]. The wasm
@@ -19,10 +20,18 @@ export function linear(x: Tensor, qw: QuantizedTensor, bias?: Tensor): Tensor {
     assertTensor('quant.linear', bias, 'bias');
     if (bias.rank !== 1 || bias.shape[0] !== n) throw new EdgegradError('quant.linear', `bias ${fmtShape(bias.shape)} must be [${n}]`, 'Pass one bias per output');
   }
+  if (!QUANT_TYPES.includes(qw.type as QuantType)) {
+    // uniform / codebook layouts: x · dequantize(W)ᵀ with public ops (differentiable in x and bias)
+    const w = qw.dequantize(), wt = transpose(w), y = matmul(x, wt);
+    const out = bias ? add(y, bias) : y;
+    releaseTemps(bias ? [w, wt, y] : [w, wt]);
+    return out;
+  }
+  const type = qw.type as QuantType;
   const inputs = bias ? [x, bias] : [x];
   return defOp('quant.linear', inputs, { dequantize: () => qw.dequantize() }, () => {
     const m = x.size / k;
-    const s = engine.run('quant.linear', 'qmatmul', [x.live('quant.linear'), qw.packed.live('quant.linear')], 'float32', m * n, { type: qw.type, m, n, k });
+    const s = engine.run('quant.linear', 'qmatmul', [x.live('quant.linear'), qw.packed.live('quant.linear')], 'float32', m * n, { type, m, n, k });
     const y = wrap(s, [...x.shape.slice(0, -1), n]);
     if (!bias) return y;
     const out = add(y, bias);

@@ -9,15 +9,19 @@ import { Tensor } from '../tensor.js';
 import { keep } from '../memory.js';
 import { encodeBlocks } from './ggml-blocks.js';
 
+/** GGML block types run through qmatmul; 'uniform' (eg.quant.quantize) and 'codebook'
+ *  (eg.quant.codebook) are subclasses that compute through dequantize(). */
+export type QuantLayout = QuantType | 'uniform' | 'codebook';
+
 export class QuantizedTensor {
-  readonly type: QuantType;
+  readonly type: QuantLayout;
   readonly shape: readonly [number, number];
   /** @internal packed blocks, [ceil(bytes / 4)] int32 */
   readonly packed: Tensor;
   readonly byteLength: number;
 
   /** @internal use eg.quant.fromGGML / eg.quant.quantizeGGML */
-  constructor(type: QuantType, shape: readonly [number, number], packed: Tensor, byteLength: number) {
+  constructor(type: QuantLayout, shape: readonly [number, number], packed: Tensor, byteLength: number) {
     this.type = type;
     this.shape = Object.freeze([shape[0], shape[1]]) as readonly [number, number];
     this.packed = keep(packed);
@@ -25,7 +29,7 @@ export class QuantizedTensor {
   }
 
   /** Bits per weight, scales included (Q4_0: 4.5). */
-  get bits(): number { const t = GGML_TYPES[this.type]; return (t.bytes * 8) / t.block; }
+  get bits(): number { const t = GGML_TYPES[this.type as QuantType]; return (t.bytes * 8) / t.block; }
   get isDisposed(): boolean { return this.packed.isDisposed; }
 
   /** The packed bytes (a copy). */
@@ -39,12 +43,12 @@ export class QuantizedTensor {
       const [n, k] = this.shape;
       return engine.scope(() => {
         const eye = Tensor.make(engine.fromData(identity(k), 'float32', s.backend), [k, k]);
-        const wt = Tensor.make(engine.run('dequantize', 'qmatmul', [eye.live('dequantize'), s], 'float32', k * n, { type: this.type, m: k, n, k }), [k, n]);
+        const wt = Tensor.make(engine.run('dequantize', 'qmatmul', [eye.live('dequantize'), s], 'float32', k * n, { type: this.type as QuantType, m: k, n, k }), [k, n]);
         return wt.transpose();
       }, (r) => [r]);
     }
     const out = new Float32Array(this.shape[0] * this.shape[1]);
-    dequantizeInto(this.type, asBytes(engine.readSync(s)), 0, out.length, out);
+    dequantizeInto(this.type as QuantType, asBytes(engine.readSync(s)), 0, out.length, out);
     return Tensor.make(engine.fromData(out, 'float32'), this.shape);
   }
 

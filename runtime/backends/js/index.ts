@@ -9,12 +9,13 @@ import { reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { copy, gather, where, cast } from './copy.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
+import { fwht } from './fwht.js';
 import { optimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
 import { otLse } from './ot.js';
 
-export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul };
+export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht };
 
 export function createJsBackend(): Backend<TypedArray> {
   let bytes = 0;

@@ -17,6 +17,7 @@ import { gather } from './gather.js';
 import { where } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
+import { fwht, FWHT_MAX_BLOCK } from './fwht.js';
 import { webgpuOptimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
@@ -87,6 +88,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     scatterAdd: (x, idx, out, p) => scatterAdd(L, x, idx, out, p),
     otLse: (c, h, out, p) => otLse(L, c, h, out, p),
     qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
+    fwht: (x, out, p) => fwht(L, x, out, p),
   };
 
   const backend: Backend<GpuHandle> = {
@@ -163,6 +165,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
         case 'where': { const w = p as unknown as WhereParams; return !!stridedLayout(w.outShape, [w.cStrides, w.aStrides, w.bStrides]); }
         case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep':
           return (q.dtype ?? 'float32') === 'float32'; // their params carry no dtype: float32 only
+        case 'fwht': return (p as unknown as { block: number }).block <= FWHT_MAX_BLOCK;
         default: return true;
       }
     }) as SupportsFn,
