@@ -292,7 +292,9 @@ export default function (test0, { eg, backend }) {
         const s = eg.mul(eg.add(x, eg.transpose(x, [...batch.keys(), batch.length + 1, batch.length])), 0.5);
         const { values, vectors } = eg.linalg.eigh(s);
         return eg.add(eg.sum(eg.mul(values, wv)), eg.sum(eg.mul(eg.square(vectors), c)));
-      }, [X], { eps: 2e-3 });
+        // eigenvector terms scale with 1/(λi − λj): float32 central differences of a random 4x4
+        // drift a few percent when two eigenvalues are close (2.5% seen on SwiftShader)
+      }, [X], { eps: 2e-3, rtol: 5e-2 });
       assert(size > 0, 'shape');
     }
   });
