@@ -2,21 +2,13 @@
 // written and run in a child process: it must exit 0 and print the closed-form values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, runChild } from '../runners/common.mjs';
-import { readmeBlocks } from './readme.mjs';
+import { readmeBlocks, runBlock } from './readme.mjs';
 
 const snippet = () => readmeBlocks('Optimal transport, multiview, graphs', { lang: 'js' })[0].code;
 
 test('README OT/multiview/graph/completion/BCD snippet runs and prints the expected values', async () => {
-  const dir = join(ROOT, 'build', 'readme');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'ot.mjs');
-  writeFileSync(file, snippet());
-  const r = await runChild(process.execPath, [file], { timeoutMs: 120e3, onLine: () => {} });
-  const out = r.tail.join('\n');
-  assert.ok(!r.timedOut && r.code === 0, `exit ${r.code ?? r.signal}\n${out}`);
+  const { ok, out, log } = await runBlock('ot', snippet());
+  assert.ok(ok, log);
   // 2x2 closed form at reg 0.5: off-diagonal 1/(2(1 + e²)), cost twice that
   const off = 1 / (2 * (1 + Math.exp(2)));
   const plan = /sinkhorn plan ([\d.e-]+) ([\d.e-]+) ([\d.e-]+) ([\d.e-]+) cost ([\d.]+)/.exec(out);

@@ -1,5 +1,6 @@
 // Code blocks of README.md by section, so tests run what the README shows.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../runners/common.mjs';
 
@@ -25,3 +26,24 @@ export function readmeBlocks(title, { file = join(ROOT, 'README.md'), lang } = {
   if (!found.length) throw new Error(`README: section '${title}' has no ${lang ?? ''} code block`);
   return found;
 }
+
+/**
+ * Runs one README block as written, in a fresh Node process inside the package (build/readme/),
+ * so `import 'edgegrad'` resolves through package.json's exports. A block that continues the
+ * Usage example (it uses `eg` without importing it) gets that example's two first lines: the
+ * import and `await eg.init()`. `files` are written next to it first. Resolves to
+ * { ok, out, log }: stdout alone (to parse) and stdout + stderr (for messages); never rejects.
+ */
+export async function runBlock(name, code, { files = {}, timeoutMs = 120e3 } = {}) {
+  const dir = join(ROOT, 'build', 'readme');
+  mkdirSync(dir, { recursive: true });
+  for (const [f, bytes] of Object.entries(files)) writeFileSync(join(dir, f), bytes);
+  const prelude = /import \* as eg from 'edgegrad'/.test(code) ? '' : "import * as eg from 'edgegrad';\nawait eg.init();\n";
+  const file = join(dir, `${name.replace(/[^\w-]+/g, '-')}.mjs`);
+  writeFileSync(file, prelude + code);
+  return new Promise((resolve) => execFile(process.execPath, [file], { cwd: dir, timeout: timeoutMs }, (err, stdout, stderr) =>
+    resolve({ ok: !err, out: stdout, log: `${err ? `${err.message}\n` : ''}${stdout}${stderr}` })));
+}
+
+/** Every number printed on a line (Node's inspect format for typed arrays, arrays and objects). */
+export const numbersIn = (line) => [...line.replace(/\w*Array\(\d+\)/g, '').matchAll(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g)].map((m) => Number(m[0]));

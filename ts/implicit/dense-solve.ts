@@ -1,7 +1,8 @@
 // A dense solve written with public ops (Gauss-Jordan with partial pivoting), so the
 // backward pass of an implicit layer runs synchronously on any backend (no readback) and
 // is itself differentiable. n steps of a few ops each: meant for the small systems of
-// implicit layers. NOTE for the lead: swap in eg.linalg.solve (branch `dense`) once it lands.
+// implicit layers. Not eg.linalg.solve: that one factors on the host, so a GPU-resident
+// Jacobian would need a readback (a named error in the sync API).
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { arange } from '../creation.js';

@@ -84,6 +84,11 @@ export function subBlock(a: Float64Array, ld: number, r0: number, c0: number, ro
 /** op(A)·op(B) on the host in float64 (small blocks) or through gemm (large ones). */
 export function product(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA = false, transB = false): ArrayLike<number> {
   if (m * k * n >= GEMM_MIN_WORK) return gemm(a, b, m, k, n, transA, transB);
+  return product64(a, b, m, k, n, transA, transB);
+}
+
+/** op(A)·op(B) in float64 on the host, whatever the size (small eigenproblems that need the digits). */
+export function product64(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, transA = false, transB = false): Float64Array {
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) {
     const x = transA ? a[q * m + i] : a[i * k + q];

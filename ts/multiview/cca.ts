@@ -6,7 +6,16 @@ import * as o from '../ops/index.js';
 import { scope } from '../memory.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { assertTensor } from '../ops/util.js';
-import { symEig, mm, transposeHost } from './jacobi.js';
+import { eighHost } from '../linalg/eigh.js';
+import { product64 as mm, transposed } from '../linalg/host.js';
+
+/** Eigenpairs of a small symmetric float64 matrix, largest first (vectors as columns). */
+function symEig(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const { values, vectors } = eighHost(Float64Array.from(a), n, 'multiview'); // it works in place
+  const rev = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let c = 0; c < n; c++) rev[i * n + c] = vectors[i * n + n - 1 - c];
+  return { values: values.reverse(), vectors: rev };
+}
 
 export interface CCAResult { xWeights: Tensor; yWeights: Tensor; correlations: Tensor }
 export interface PLSResult { xWeights: Tensor; yWeights: Tensor; covariances: Tensor }
@@ -67,7 +76,7 @@ function fixSigns(wx: Float64Array, wy: Float64Array, p: number, q: number, k: n
 
 /** Top-k singular triplets of a (r×s) from the eigenproblem of a·aᵀ: u (r×k), s, v (s×k). */
 function topSvd(a: Float64Array, r: number, s: number, k: number): { u: Float64Array; sv: Float64Array; v: Float64Array } {
-  const at = transposeHost(a, r, s);
+  const at = transposed(a, r, s);
   const { values, vectors } = symEig(mm(a, at, r, s, r), r);
   const u = new Float64Array(r * k), sv = new Float64Array(k), v = new Float64Array(s * k);
   const atu = mm(at, vectors, s, r, r);

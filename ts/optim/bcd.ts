@@ -11,7 +11,7 @@ import { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import * as random from '../random.js';
-import { symEig } from '../multiview/jacobi.js';
+import { eighHost } from '../linalg/eigh.js';
 
 export interface BCDProblem { kind: 'leastSquares' | 'logistic' | 'lasso'; A: Tensor | number[][]; b: Tensor | ArrayLike<number>; lambda?: number }
 export interface BCDOptions { rule?: 'cyclic' | 'random' | 'gs' | 'gsl' | 'gsq'; blockSize?: number; maxIter?: number; tol?: number; key?: random.Key }
@@ -80,7 +80,7 @@ export async function bcd(problem: BCDProblem, opts: BCDOptions = {}): Promise<B
       for (let r = 0; r < m; r++) v += a[r * n + s + i] * a[r * n + s + j];
       H[i * d + j] = curv * v + (kind === 'lasso' ? 0 : i === j ? lambda : 0);
     }
-    const L = symEig(H, d).values[0];
+    const L = eighHost(Float64Array.from(H), d, 'optim.bcd').values[d - 1]; // largest
     Lb.push(L > 0 ? L : 1e-300);
     chol.push(kind === 'lasso' ? null : cholesky(H, d));
   }

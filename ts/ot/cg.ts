@@ -1,6 +1,7 @@
-// A small conjugate-gradient solver on float64 host arrays for the Newton systems of
-// sinkhornNewtonSparse. (eg.linalg.cg, on device tensors, is being built on another
-// branch; these systems are sparse and live on the host, so this stays internal.)
+// A conjugate-gradient solver on float64 host arrays for the Newton systems of
+// sinkhornNewtonSparse. Not eg.linalg.cg: those systems are sparse, live on the host and
+// are solved in float64 (their matrix is singular along (1, −1), b lies in its range);
+// eg.linalg.cg is async and works on device tensors.
 
 /** Solves A x = b for symmetric positive semi-definite A given as a product; b must lie in A's range. */
 export function cgHost(apply: (x: Float64Array, out: Float64Array) => void, b: Float64Array, rtol: number, maxIter: number): { x: Float64Array; iterations: number } {
