@@ -1,56 +1,17 @@
 // FastRP graph embeddings (Chen et al.): powers of the random-walk matrix S = D⁻¹A applied to
 // a very sparse random projection, each power row-normalised, then weighted and summed.
-// Formula and conventions: shared/API.md "Graphs". The sparse product runs on the device as
-// a padded (ELL) gather: each row's neighbours padded to the block's largest degree, rows in
-// blocks so the gathered [rows, degree, dim] slab stays bounded.
+// Formula and conventions: shared/API.md "Graphs". S is an eg.sparse CSR (its values divided
+// by the row degrees), so each power is one spmm kernel launch on the tensors' backend.
 import { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
 import * as o from '../ops/index.js';
-import { scope, keep } from '../memory.js';
+import { scope } from '../memory.js';
 import * as random from '../random.js';
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
+import { csr } from '../sparse/csr.js';
 import { pattern, type CSRLike } from './csr-like.js';
 
 export interface FastRPOptions { dim: number; weights: number[]; normalizationStrength?: number; key?: random.Key; projection?: Tensor }
-
-const SLAB = 1 << 22; // elements per gathered block
-
-interface Ell { rows: [number, number]; idx: Tensor; w: Tensor; width: number }
-
-/** Row blocks with their padded neighbour indices and weights (padding: index 0, weight 0). */
-function ellBlocks(m: number, indptr: Int32Array, indices: Int32Array, vals: Float32Array, dim: number): Ell[] {
-  const blocks: Ell[] = [];
-  let start = 0;
-  while (start < m) {
-    let width = 1, end = start;
-    while (end < m) {
-      const w = Math.max(width, indptr[end + 1] - indptr[end]);
-      if (end > start && (end + 1 - start) * w * dim > SLAB) break;
-      width = w; end++;
-    }
-    const rows = end - start;
-    const idx = new Int32Array(rows * width), w = new Float32Array(rows * width);
-    for (let i = 0; i < rows; i++) for (let e = indptr[start + i], k = 0; e < indptr[start + i + 1]; e++, k++) {
-      idx[i * width + k] = indices[e]; w[i * width + k] = vals[e];
-    }
-    blocks.push({ rows: [start, end], idx: keep(tensor(idx, [rows * width], 'int32')), w: keep(tensor(w, [rows, width, 1])), width });
-    start = end;
-  }
-  return blocks;
-}
-
-/** A·N for the padded blocks. */
-function spmm(blocks: Ell[], N: Tensor, dim: number): Tensor {
-  // each block's [rows, width, dim] slab is freed before the next one is gathered
-  const parts = blocks.map((b) => scope(() => {
-    const rows = b.rows[1] - b.rows[0];
-    return o.sum(o.mul(o.reshape(o.gather(N, b.idx), [rows, b.width, dim]), b.w), 1);
-  }));
-  if (parts.length === 1) return parts[0];
-  const out = o.concat(parts, 0);
-  for (const t of parts) t.dispose();
-  return out;
-}
 
 /** Each row scaled to unit L2 norm; zero rows stay zero. */
 function rowNormalize(x: Tensor): Tensor {
@@ -88,7 +49,7 @@ export function fastRP(adj: CSRLike, opts: FastRPOptions): Tensor {
   // S = D⁻¹A folded into the stored weights: each row's weights divided by its degree
   const sv = new Float32Array(vals.length);
   for (let i = 0; i < n; i++) for (let e = indptr[i]; e < indptr[i + 1]; e++) sv[e] = deg[i] > 0 ? vals[e] / deg[i] : 0;
-  const blocks = ellBlocks(n, indptr, indices, sv, dim);
+  const S = csr({ indptr, indices, values: sv, shape: [n, n] });
   try {
     let N = scope(() => {
       const R = opts.projection ?? sparseProjection(opts.key ?? random.key(0), n, dim);
@@ -99,7 +60,7 @@ export function fastRP(adj: CSRLike, opts: FastRPOptions): Tensor {
     for (const w of weights) {
       // one power at a time: only N and the running sum stay alive between powers
       const [N1, E1] = scope(() => {
-        const next = rowNormalize(spmm(blocks, N, dim));
+        const next = rowNormalize(S.matmul(N));
         const term = o.mul(next, w);
         return [next, E ? o.add(E, term) : term];
       });
@@ -109,6 +70,6 @@ export function fastRP(adj: CSRLike, opts: FastRPOptions): Tensor {
     N.dispose();
     return E!;
   } finally {
-    for (const b of blocks) { b.idx.dispose(); b.w.dispose(); }
+    S.dispose();
   }
 }

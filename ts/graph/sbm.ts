@@ -4,6 +4,7 @@
 import * as random from '../random.js';
 import { EdgegradError } from '../../runtime/errors.js';
 
+/** A host CSR (the shape eg.sparse.csr, graph.fastRP and completion take) and each node's block. */
 export interface SBMGraph { indptr: Int32Array; indices: Int32Array; values: Float32Array; shape: [number, number]; labels: Int32Array }
 
 export function sbm(sizes: number[], pIn: number, pOut: number, opts: { key?: random.Key } = {}): SBMGraph {
