@@ -1,21 +1,12 @@
 // The Sinkhorn half-step (family `ot`): soft-minimum reg·log Σ exp((h − C)/reg) along the
 // rows or the columns of C, reading C from memory once per call. Layout and meaning:
 // OtLseParams in runtime/types.ts; the float64 reference is runtime/backends/js/ot.ts.
-import { vexpNonPos, fsplat } from './vmath';
+import { vexpNonPos, fsplat, hmax, hsum } from './vmath';
 
 // Rows per column-mode chunk: their values for one 4-column strip stay in registers, so
 // the running max/sum of a column is rescaled once per chunk instead of once per element.
 const R = 8;
 const FAR: f32 = -3.0e38; // a finite "nothing seen yet": M − newM stays a number
-
-@inline function hmax(v: v128): f32 {
-  const h = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(f32x4.max(h, i32x4.shuffle(h, h, 1, 0, 3, 2)), 0);
-}
-@inline function hsum(v: v128): f64 {
-  return (<f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1)) +
-    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
-}
 
 /** reg·log Σ_j exp((h_j − c_j)/reg) over one contiguous row of m values. */
 function rowSoftmin(pc: usize, ph: usize, m: i32, reg: f32, inv: f32): f32 {

@@ -2,18 +2,9 @@
 // layerNorm, rmsNorm. A row is read from memory once (the max pass); the later passes
 // hit it in L1/L2. exp is evaluated once per element: the exp pass writes e^(x - max)
 // to out and sums it, the last pass scales out in place.
-import { vexpNonPos, fsplat } from './vmath';
+import { vexpNonPos, fsplat, hmax, hsum } from './vmath';
 
 const TAIL: usize = memory.data(16, 16);
-
-@inline function hmax(v: v128): f32 {
-  const h = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(f32x4.max(h, i32x4.shuffle(h, h, 1, 0, 3, 2)), 0);
-}
-@inline function hsum(v: v128): f64 {
-  return (<f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1)) +
-    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
-}
 
 /** NaN-propagating row max. pmax is one instruction where f32x4.max is a sequence;
  *  NaNs are tracked on the side instead. */

@@ -8,6 +8,16 @@
 @inline export function isplat(x: i32): v128 { return i32x4.splat(x); }
 
 /** Fused multiply-add where the engine has relaxed SIMD, else mul + add. */
+/** Largest of the four lanes (NaN handling is the caller's). */
+@inline export function hmax(v: v128): f32 {
+  const h = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.max(h, i32x4.shuffle(h, h, 1, 0, 3, 2)), 0);
+}
+/** Sum of the four lanes in float64, pairwise. */
+@inline export function hsum(v: v128): f64 {
+  return (<f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1)) +
+    (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
+}
 @inline export function fma(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);

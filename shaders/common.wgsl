@@ -49,3 +49,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (i >= pu(0u)) { return; }
   elementwise(i);
 }
+
+// @kernel rowwise
+// The entry point of the one-workgroup-per-row kernels (softmax family, fwht): the kernel
+// defines `const WG` and `fn rowwise(row: u32, li: u32)`, and this calls it for
+// row < params[0] with li the invocation's index in the workgroup.
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let row = group_index(wg, nwg);
+  if (row >= pu(0u)) { return; }
+  rowwise(row, li);
+}

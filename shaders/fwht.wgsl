@@ -8,11 +8,7 @@ const MAX_BLOCK = 4096u;
 @group(0) @binding(2) var<storage, read_write> O: array<f32>;
 var<workgroup> buf: array<f32, MAX_BLOCK>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let seg = group_index(wg, nwg);
-  if (seg >= pu(0u)) { return; }
+fn rowwise(seg: u32, li: u32) {
   let n = pu(1u);
   let base = seg * n;
   for (var i = li; i < n; i += WG) { buf[i] = X[base + i]; }

@@ -70,11 +70,7 @@ fn row_sum(li: u32, v: f32) -> f32 {
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> O: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let row = group_index(wg, nwg);
-  if (row >= pu(0u)) { return; }
+fn rowwise(row: u32, li: u32) {
   let cols = pu(1u);
   let base = row * cols;
   let st = row_stat(li, base, cols);
@@ -103,11 +99,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> O: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let row = group_index(wg, nwg);
-  if (row >= pu(0u)) { return; }
+fn rowwise(row: u32, li: u32) {
   let cols = pu(1u);
   let st = row_stat(li, row * cols, cols);
   if (li != 0u) { return; }
@@ -133,11 +125,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 @group(0) @binding(3) var<storage, read> Bt: array<f32>;
 @group(0) @binding(4) var<storage, read_write> O: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let row = group_index(wg, nwg);
-  if (row >= pu(0u)) { return; }
+fn rowwise(row: u32, li: u32) {
   let cols = pu(1u);
   let base = row * cols;
   var s = 0.0;
@@ -162,11 +150,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 @group(0) @binding(2) var<storage, read> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> O: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let row = group_index(wg, nwg);
-  if (row >= pu(0u)) { return; }
+fn rowwise(row: u32, li: u32) {
   let cols = pu(1u);
   let base = row * cols;
   var q = 0.0;

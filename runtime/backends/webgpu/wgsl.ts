@@ -15,6 +15,7 @@ export function shader(kernel: string, vars: Record<string, string | number> = {
     if (v === undefined) throw new EdgegradError('webgpu', `webgpu: shader placeholder ${m} has no value`);
     return String(v);
   });
-  // one-invocation-per-element kernels get the shared entry point (shaders/common.wgsl)
-  return common.prelude + body + (/\bfn elementwise\(/.test(body) ? common.elementwise : '');
+  // per-element and per-row kernels get their shared entry points (shaders/common.wgsl)
+  const entry = /\bfn elementwise\(/.test(body) ? common.elementwise : /\bfn rowwise\(/.test(body) ? common.rowwise : '';
+  return common.prelude + body + entry;
 }
