@@ -28,6 +28,15 @@ fn strided_offsets(i: u32, base: vec3<i32>, rows: vec3<u32>) -> vec3<i32> {
   return o;
 }
 
+// Gather and scatter along one axis: element e of [outer, nIdx, inner] as (o, j, i).
+// Params: 2 inner, 3 nIdx (1 axisSize is the caller's).
+fn axis_split(e: u32) -> vec3<u32> {
+  let inner = pu(2u);
+  let t = e / inner;
+  let o = t / pu(3u);
+  return vec3<u32>(o, t - o * pu(3u), e - t * inner);
+}
+
 // NaN and infinity are tested on the bits: WGSL lets a compiler assume float compares never
 // see NaN, and the numerics contract needs NaN to propagate exactly as the reference does.
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }

@@ -7,12 +7,6 @@
 @group(0) @binding(3) var<storage, read_write> O: array<u32>;
 
 fn elementwise(e: u32) {
-  let axisSize = pu(1u);
-  let inner = pu(2u);
-  let nIdx = pu(3u);
-  let t = e / inner;
-  let i = e - t * inner;
-  let o = t / nIdx;
-  let j = t - o * nIdx;
-  O[e] = X[(o * axisSize + u32(IDX[j])) * inner + i];
+  let oji = axis_split(e);
+  O[e] = X[(oji.x * pu(1u) + u32(IDX[oji.y])) * pu(2u) + oji.z];
 }

@@ -33,19 +33,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 @group(0) @binding(2) var<storage, read> IDX: array<i32>;
 @group(0) @binding(3) var<storage, read_write> O: array<atomic<u32>>;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let e = group_index(wg, nwg) * 64u + li;
-  if (e >= pu(0u)) { return; }
-  let axisSize = pu(1u);
-  let inner = pu(2u);
-  let nIdx = pu(3u);
-  let t = e / inner;
-  let i = e - t * inner;
-  let o = t / nIdx;
-  let j = t - o * nIdx;
-  let a = (o * axisSize + u32(IDX[j])) * inner + i;
+fn elementwise(e: u32) {
+  let oji = axis_split(e);
+  let a = (oji.x * pu(1u) + u32(IDX[oji.y])) * pu(2u) + oji.z;
   let v = X[e];
   var old = atomicLoad(&O[a]);
   loop {
