@@ -158,12 +158,34 @@ export function logSumExp(x: usize, out: usize, rows: i32, cols: i32): void {
   }
 }
 
+/**
+ * The row in float64 scalars, as the reference computes it: taken when the float32 lanes
+ * overflow (|x| or a partial sum of squares past ~1.8e19). Rows with NaN or ±Infinity also
+ * land here and come out NaN, as in the reference.
+ */
+function normRow64(px: usize, po: usize, cols: i32, eps: f64, rms: bool, g: usize, b: usize, hasG: bool, hasB: bool): void {
+  let mean: f64 = 0;
+  if (!rms) { for (let i = 0; i < cols; i++) mean += <f64>load<f32>(px + (<usize>i << 2)); mean /= <f64>cols; }
+  let v: f64 = 0;
+  for (let i = 0; i < cols; i++) { const d = <f64>load<f32>(px + (<usize>i << 2)) - mean; v += d * d; }
+  const inv = 1.0 / Math.sqrt(v / <f64>cols + eps);
+  for (let i = 0; i < cols; i++) {
+    const p = <usize>i << 2;
+    let y = (<f64>load<f32>(px + p) - mean) * inv;
+    if (hasG) y *= <f64>load<f32>(g + p);
+    if (hasB) y += <f64>load<f32>(b + p);
+    store<f32>(po + p, <f32>y);
+  }
+}
+
 @inline function normRows(x: usize, g: usize, b: usize, out: usize, rows: i32, cols: i32, eps: f64, rms: bool, hasG: bool, hasB: bool): void {
   const rb = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const px = x + <usize>r * rb, po = out + <usize>r * rb;
     const mean: f32 = rms ? 0 : <f32>(rowSum(px, cols) / <f64>cols);
-    const inv = <f32>(1.0 / Math.sqrt(rowSq(px, cols, mean) / <f64>cols + eps));
+    const sq = rowSq(px, cols, mean);
+    if (!isFinite(sq)) { normRow64(px, po, cols, eps, rms, g, b, hasG, hasB); continue; }
+    const inv = <f32>(1.0 / Math.sqrt(sq / <f64>cols + eps));
     affine(px, po, cols, mean, inv, g, b, hasG, hasB);
   }
 }

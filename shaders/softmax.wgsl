@@ -51,6 +51,24 @@ fn row_stat(li: u32, base: u32, cols: u32) -> Stat {
   return out;
 }
 
+// max(0, e) for the row's largest magnitude m = f·2^e (0.5 <= f < 1): scaling by 2^-e puts
+// every element below 1 in magnitude. Rows of magnitude below 1 keep e = 0 (no scaling, so
+// eps is not scaled up). NaN and infinities give garbage e, but then the row is NaN anyway.
+fn row_exponent(li: u32, base: u32, cols: u32) -> i32 {
+  var a = 0.0;
+  for (var c = li; c < cols; c += WG) { a = max(a, abs(X[base + c])); }
+  ss[li] = a;
+  workgroupBarrier();
+  for (var h = WG / 2u; h > 0u; h = h >> 1u) {
+    if (li < h) { ss[li] = max(ss[li], ss[li + h]); }
+    workgroupBarrier();
+  }
+  let m = ss[0];
+  workgroupBarrier();
+  if (!is_finite(m)) { return 0; }
+  return max(frexp(m).exp, 0);
+}
+
 // Sum of one value per invocation; every invocation gets the total.
 fn row_sum(li: u32, v: f32) -> f32 {
   ss[li] = v;
@@ -118,7 +136,9 @@ fn rowwise(row: u32, li: u32) {
 
 // @kernel layernorm
 // Two passes over the row (mean, then centred squares) as the reference does: one-pass
-// variance loses digits when the mean is large. Params: 2 eps (f32 bits), 3 has gamma,
+// variance loses digits when the mean is large. The row is first scaled by 2^-k (exact)
+// so that its largest magnitude is below 1: float32 squares of |x| > 1.8e19 would
+// overflow where the float64 reference's do not. Params: 2 eps (f32 bits), 3 has gamma,
 // 4 has beta.
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> G: array<f32>;
@@ -128,16 +148,19 @@ fn rowwise(row: u32, li: u32) {
 fn rowwise(row: u32, li: u32) {
   let cols = pu(1u);
   let base = row * cols;
+  let k = -row_exponent(li, base, cols);
   var s = 0.0;
-  for (var c = li; c < cols; c += WG) { s += X[base + c]; }
+  for (var c = li; c < cols; c += WG) { s += ldexp(X[base + c], k); }
   let mean = row_sum(li, s) / f32(cols);
   var q = 0.0;
-  for (var c = li; c < cols; c += WG) { let d = X[base + c] - mean; q += d * d; }
-  let inv = 1.0 / sqrt(row_sum(li, q) / f32(cols) + pf(2u));
+  for (var c = li; c < cols; c += WG) { let d = ldexp(X[base + c], k) - mean; q += d * d; }
+  let inv = 1.0 / sqrt(row_sum(li, q) / f32(cols) + ldexp(pf(2u), 2 * k));
   let hasG = pu(3u) != 0u;
   let hasB = pu(4u) != 0u;
   for (var c = li; c < cols; c += WG) {
-    var y = (X[base + c] - mean) * inv;
+    // a row of equal values: d = 0 exactly, and 0 even where the scaled eps flushed to zero
+    let d = ldexp(X[base + c], k) - mean;
+    var y = select(d * inv, 0.0, d == 0.0);
     if (hasG) { y *= G[c]; }
     if (hasB) { y += Bt[c]; }
     O[base + c] = y;
@@ -145,7 +168,7 @@ fn rowwise(row: u32, li: u32) {
 }
 
 // @kernel rmsnorm
-// Params: 2 eps (f32 bits), 3 has gamma.
+// Scaled by 2^-k first, as layernorm. Params: 2 eps (f32 bits), 3 has gamma.
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> O: array<f32>;
@@ -153,12 +176,13 @@ fn rowwise(row: u32, li: u32) {
 fn rowwise(row: u32, li: u32) {
   let cols = pu(1u);
   let base = row * cols;
+  let k = -row_exponent(li, base, cols);
   var q = 0.0;
-  for (var c = li; c < cols; c += WG) { let x = X[base + c]; q += x * x; }
-  let inv = 1.0 / sqrt(row_sum(li, q) / f32(cols) + pf(2u));
+  for (var c = li; c < cols; c += WG) { let x = ldexp(X[base + c], k); q += x * x; }
+  let inv = 1.0 / sqrt(row_sum(li, q) / f32(cols) + ldexp(pf(2u), 2 * k));
   let hasG = pu(3u) != 0u;
   for (var c = li; c < cols; c += WG) {
-    var y = X[base + c] * inv;
+    var y = ldexp(X[base + c], k) * inv;
     if (hasG) { y *= G[c]; }
     O[base + c] = y;
   }

@@ -66,6 +66,14 @@ export default function (test, { eg, backend }) {
       assertClose(await eg.rmsNorm(X).data(), nRms, tol('norm', backend), `rmsNorm ${JSON.stringify(shape)}`);
       assertClose(await eg.rmsNorm(X, eg.tensor(g)).data(), nRms.map((v, i) => v * g[i % cols]), tol('norm', backend), `rmsNorm gamma ${JSON.stringify(shape)}`);
     }
+    // rows whose float32 squares overflow (|x| > 1.8e19) or whose sum does: the float64
+    // reference has no trouble, and neither may a backend. Row scales from 1e-3 to 1e37.
+    const big = [1e-3, 1e10, 3e19, 1e25, 1e37].flatMap((sc) => Array.from(randn(r, [40]), (v) => Math.fround(v * sc + 0.5 * sc)));
+    const bigShape = [5, 40], BX = eg.tensor(big, bigShape);
+    const lnE = (eps) => (row) => { const m = row.reduce((a, v) => a + v, 0) / row.length; const v = row.reduce((a, q) => a + (q - m) ** 2, 0) / row.length; return row.map((q) => (q - m) / Math.sqrt(v + eps)); };
+    const rmsE = (row) => { const s = row.reduce((a, v) => a + v * v, 0) / row.length; return row.map((q) => q / Math.sqrt(s + 1e-6)); };
+    assertClose(await eg.layerNorm(BX).data(), rowsOracle(big, bigShape, 1, lnE(1e-5)), tol('norm', backend), 'layerNorm of rows up to 1e37');
+    assertClose(await eg.rmsNorm(BX).data(), rowsOracle(big, bigShape, 1, rmsE), tol('norm', backend), 'rmsNorm of rows up to 1e37');
     await expectThrows(() => eg.layerNorm(eg.ones([2, 4]), eg.ones([3])), /layerNorm: gamma must be float32 with 4 elements \(the last axis of \[2,4\]\), got float32 \[3\]/, 'gamma shape');
     await expectThrows(() => eg.softmax(eg.ones([2, 4]), 2), /softmax: axis 2 is out of range for rank 2/, 'softmax axis');
   });

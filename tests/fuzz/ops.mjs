@@ -29,7 +29,7 @@ const normal = (v) => (v !== 0 && Math.abs(v) < 1.1754943508222875e-38 ? v * 0 :
 const floatValue = fc.oneof(
   { weight: 12, arbitrary: fc.double({ min: -6, max: 6, noNaN: true }).map((v) => normal(Math.fround(v))) },
   { weight: 2, arbitrary: fc.integer({ min: -4, max: 4 }) },
-  { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1e18, -1e-30) },
+  { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1e18, -3e19, -1e-30) },
 );
 const valueArb = { float32: floatValue, int32: fc.integer({ min: -30, max: 30 }), uint8: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) }) };
 
