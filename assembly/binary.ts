@@ -10,12 +10,24 @@ import {
   BINARY_FIRST_COMPARE as CMP, DTYPE_FLOAT32, DTYPE_INT32,
 } from './codes';
 
+/** x^y in int32 arithmetic, wrapping as i32 multiplication does; y < 0 gives 0 (js/binary.ts ipow). */
+function ipow(x: i32, y: i32): i32 {
+  if (y < 0) return 0;
+  let r = 1, e = <u32>y;
+  while (e != 0) {
+    if (e & 1) r *= x;
+    x *= x;
+    e >>= 1;
+  }
+  return r;
+}
+
 @inline function powLanes(a: v128, b: v128, isInt: bool): v128 {
   let r = a;
   for (let l = 0; l < 4; l++) {
     if (isInt) {
       const x = i32x4.extract_lane(a, 0), y = i32x4.extract_lane(b, 0);
-      r = i32x4.replace_lane(r, 0, y < 0 ? 0 : toInt32(Math.pow(<f64>x, <f64>y)));
+      r = i32x4.replace_lane(r, 0, ipow(x, y));
     } else {
       r = f32x4.replace_lane(r, 0, <f32>Math.pow(<f64>f32x4.extract_lane(a, 0), <f64>f32x4.extract_lane(b, 0)));
     }
@@ -180,7 +192,7 @@ function row<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i3
     case BINARY_SUB: return (x - y) & 255;
     case BINARY_MUL: return (x * y) & 255;
     case BINARY_DIV: return y == 0 ? 0 : x / y;
-    case BINARY_POW: return toInt32(Math.pow(<f64>x, <f64>y)) & 255;
+    case BINARY_POW: return ipow(x, y) & 255;
     case BINARY_MAXIMUM: return max(x, y);
     case BINARY_MINIMUM: return min(x, y);
     case BINARY_EQUAL: return <i32>(x == y);

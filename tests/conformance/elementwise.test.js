@@ -85,6 +85,10 @@ export default function (test, { eg, backend }) {
       assert(out.dtype === 'int32', `${name} int dtype ${out.dtype}`);
       assertEqual(await out.data(), broadcastMap([{ data: a, shape: [5, 7] }, { data: b, shape: [7] }], f).data, `${name} int32`);
     }
+    // int32 pow wraps mod 2^32 as int32 mul does (NumPy's int32 power too); b < 0 gives 0
+    const pa = randi(r, [40], -40, 40), pb = randi(r, [40], -2, 40);
+    const wrapPow = (x, y) => { if (y < 0) return 0; let v = 1n; for (let i = 0; i < y; i++) v = BigInt.asIntN(32, v * BigInt(x)); return Number(v); };
+    assertEqual(await eg.pow(eg.tensor(pa, [40], 'int32'), eg.tensor(pb, [40], 'int32')).data(), Array.from(pa, (x, i) => wrapPow(x, pb[i])), 'int32 pow, overflowing');
     const d = eg.div(A, B);
     assert(d.dtype === 'float32', `int div dtype ${d.dtype}`);
     assertClose(await d.data(), broadcastMap([{ data: a, shape: [5, 7] }, { data: b, shape: [7] }], (x, y) => x / y).data, tol('elementwise', backend), 'int32 div');

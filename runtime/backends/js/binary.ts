@@ -2,6 +2,17 @@ import type { BinaryParams, BinaryOp, TypedArray } from '../../types.js';
 import { walk } from './strided.js';
 
 type F = (a: number, b: number) => number;
+
+/** a^b in int32 arithmetic (wraps mod 2^32 like mul; NumPy's int32 power does the same); b < 0 gives 0. */
+export function ipow(a: number, b: number): number {
+  if (b < 0) return 0;
+  let r = 1, base = a | 0;
+  for (let e = b >>> 0; e !== 0; e >>>= 1) {
+    if (e & 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
 const floatOps: Record<BinaryOp, F> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
   pow: (a, b) => Math.pow(a, b),
@@ -13,7 +24,7 @@ const floatOps: Record<BinaryOp, F> = {
 };
 const intOps: Partial<Record<BinaryOp, F>> = {
   add: (a, b) => (a + b) | 0, sub: (a, b) => (a - b) | 0, mul: (a, b) => Math.imul(a, b),
-  div: (a, b) => (b === 0 ? 0 : (a / b) | 0), pow: (a, b) => (b < 0 ? 0 : Math.pow(a, b) | 0),
+  div: (a, b) => (b === 0 ? 0 : (a / b) | 0), pow: ipow,
 };
 export function binaryOpFn(op: BinaryOp, integer: boolean): F {
   return (integer && intOps[op]) || floatOps[op];
