@@ -6,27 +6,26 @@ import { vexpNonPos, fsplat, hmax, hsum } from './vmath';
 
 const TAIL: usize = memory.data(16, 16);
 
-/** NaN-propagating row max. pmax is one instruction where f32x4.max is a sequence;
- *  NaNs are tracked on the side instead. */
+/** Row max ignoring NaN (pmax is one instruction where f32x4.max is a sequence). A NaN
+ *  still reaches the result: exp(NaN − max) is NaN, so the row's sum and every output are.
+ *  Only logSumExp's non-finite-max rows need hasNaN below. */
 function rowMax(x: usize, n: i32): f32 {
   let m0 = fsplat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
-  let nan = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const p = x + (<usize>i << 2);
-    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    m0 = f32x4.pmax(m0, v0); m1 = f32x4.pmax(m1, v1); m2 = f32x4.pmax(m2, v2); m3 = f32x4.pmax(m3, v3);
-    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+    m0 = f32x4.pmax(m0, v128.load(p)); m1 = f32x4.pmax(m1, v128.load(p, 16));
+    m2 = f32x4.pmax(m2, v128.load(p, 32)); m3 = f32x4.pmax(m3, v128.load(p, 48));
   }
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    m0 = f32x4.pmax(m0, v);
-    nan = v128.or(nan, f32x4.ne(v, v));
-  }
-  if (v128.any_true(nan)) return NaN;
-  let m = hmax(f32x4.max(f32x4.max(m0, m1), f32x4.max(m2, m3)));
-  for (; i < n; i++) m = max(m, load<f32>(x + (<usize>i << 2)));
+  for (; i + 4 <= n; i += 4) m0 = f32x4.pmax(m0, v128.load(x + (<usize>i << 2)));
+  let m = hmax(f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3)));
+  for (; i < n; i++) { const v = load<f32>(x + (<usize>i << 2)); if (v > m) m = v; }
   return m;
+}
+
+function hasNaN(x: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) { const v = load<f32>(x + (<usize>i << 2)); if (v != v) return true; }
+  return false;
 }
 
 /** sum of exp(x - mx) over the row; writes the terms to out when `store` is set. */
@@ -104,7 +103,7 @@ export function logSumExp(x: usize, out: usize, rows: i32, cols: i32): void {
     const px = x + <usize>r * rb;
     const mx = rowMax(px, cols);
     const q = out + (<usize>r << 2);
-    if (!isFinite(mx)) { store<f32>(q, mx); continue; }
+    if (!isFinite(mx)) { store<f32>(q, hasNaN(px, cols) ? NaN : mx); continue; } // NaN wins over ±Infinity
     store<f32>(q, <f32>(Math.log(expSumOnly(px, cols, mx)) + <f64>mx));
   }
 }

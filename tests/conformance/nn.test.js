@@ -1,4 +1,4 @@
-import { rng, randn, tol, assertClose, assertShape, expectThrows, sizeOf } from './_util.js';
+import { rng, randn, tol, assert, assertClose, assertShape, expectThrows, sizeOf } from './_util.js';
 
 function rowsOracle(x, shape, axis, f) {
   // apply f to every 1-D fibre along `axis`
@@ -32,6 +32,12 @@ export default function (test, { eg, backend }) {
     const sm = await eg.softmax(eg.tensor([[1000, 1001, 1002], [-Infinity, 0, 0]])).data();
     const e = [Math.exp(-2), Math.exp(-1), 1], s = e[0] + e[1] + e[2];
     assertClose(sm, [...e.map((v) => v / s), 0, 0.5, 0.5], tol('softmax', backend), 'stable softmax');
+    // NaN anywhere or +Infinity anywhere makes a softmax row NaN; logSumExp: NaN wins over +Infinity
+    const special = eg.tensor([[NaN, 1, 2, 3, 4, 5], [Infinity, NaN, 0, 1, 2, 3], [Infinity, 0, 1, 2, 3, 4], [-Infinity, NaN, -Infinity, -Infinity, -Infinity, -Infinity], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity]]);
+    const sp = await eg.softmax(special).data();
+    assert(Array.from(sp).every((v) => Number.isNaN(v)), `softmax of rows with NaN/+Inf/all -Inf: ${Array.from(sp)}`);
+    const lse = Array.from(await eg.logSumExp(special, -1).data());
+    assert(Number.isNaN(lse[0]) && Number.isNaN(lse[1]) && lse[2] === Infinity && Number.isNaN(lse[3]) && lse[4] === -Infinity, `logSumExp of special rows: ${lse}`);
   });
 
   test('logSumExp over one or several axes, keepDims', async () => {
