@@ -64,3 +64,65 @@ async function fromResponse(op: string, r: Response, onProgress?: Progress): Pro
   }
   return n === buf.length ? buf : buf.subarray(0, n);
 }
+
+/** A source read front to back, piece by piece, without holding all of it. */
+export interface ByteStream {
+  /** The announced size in bytes (0 when unknown). */
+  readonly total: number;
+  /** Fills `into` with the next bytes; resolves to how many (fewer only at the end). */
+  read(into: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The source as a ByteStream when it is not already in memory (a Response, an http(s) URL, a
+ * file path on Node/Deno), or the bytes themselves when it is. Progress is reported per read.
+ */
+export async function openStream(op: string, source: ByteSource, onProgress?: Progress): Promise<ByteStream | Uint8Array> {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return readBytes(op, source, onProgress);
+  let url: URL | null = null;
+  if (typeof source === 'string' || source instanceof URL) url = toUrl(op, source);
+  if (url?.protocol === 'file:') {
+    const p = platform();
+    if (!p.openFile) return readBytes(op, url, onProgress);
+    let f;
+    try { f = await p.openFile(url); } catch (e) {
+      throw new EdgegradError(op, `cannot read ${url.pathname}: ${(e as Error).message}`, 'Check the path');
+    }
+    const file = f;
+    let pos = 0;
+    return {
+      total: file.size,
+      async read(into) { const n = await file.read(into, pos); pos += n; onProgress?.(pos, file.size); return n; },
+      close: () => file.close(),
+    };
+  }
+  const r = url ? await fetch(url) : source as Response;
+  if (typeof Response === 'undefined' || !(r instanceof Response)) return readBytes(op, source, onProgress);
+  if (!r.ok) throw new EdgegradError(op, `HTTP ${r.status} ${r.statusText} (${r.url})`, 'Check the URL');
+  if (!r.body) return readBytes(op, r, onProgress);
+  const total = Number(r.headers.get('content-length') ?? 0);
+  const reader = r.body.getReader();
+  let rest = new Uint8Array(0), seen = 0;
+  return {
+    total,
+    async read(into) {
+      let n = 0;
+      while (n < into.length) {
+        if (!rest.length) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          rest = value;
+          seen += value.length;
+          onProgress?.(seen, total || seen);
+        }
+        const k = Math.min(rest.length, into.length - n);
+        into.set(rest.subarray(0, k), n);
+        rest = rest.subarray(k);
+        n += k;
+      }
+      return n;
+    },
+    async close() { await reader.cancel().catch(() => {}); },
+  };
+}

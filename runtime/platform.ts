@@ -15,12 +15,22 @@ export interface GPUEntry {
 }
 export type GPUPowerPreferenceName = 'low-power' | 'high-performance';
 
+export interface OpenFile {
+  size: number;
+  /** Fills `into` from byte `position`; resolves to the count (fewer only at the end of the file). */
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface Platform {
   name: 'node' | 'deno' | 'workerd' | 'edge-light' | 'browser' | 'default';
   /** The bundled module(s) when init() is given no `wasm`: baseline SIMD and relaxed-SIMD builds. */
   defaultWasm(relaxed: boolean): WasmSource | Promise<WasmSource>;
   /** Reads a file: URL (Node, Deno); absent where there is no file system. */
   readFile?(url: URL): Promise<Uint8Array<ArrayBuffer>>;
+  /** Opens a file: URL for positioned reads (Node, Deno), so a large file can be read piece by
+   *  piece; absent where there is no file system. */
+  openFile?(url: URL): Promise<OpenFile>;
   /** Writes a file: URL (Node, Deno); absent where there is no file system. */
   writeFile?(url: URL, data: Uint8Array): Promise<void>;
   /** What a relative path string is resolved against: the page (document.baseURI) in a browser,

@@ -10,6 +10,25 @@ setPlatform({
     const fs = (await import('node:fs/promises' as string)) as { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> };
     return new Uint8Array(await fs.readFile(url));
   },
+  async openFile(url) {
+    type Handle = { read(b: Uint8Array, o: number, n: number, pos: number): Promise<{ bytesRead: number }>; stat(): Promise<{ size: number }>; close(): Promise<void> };
+    const fs = (await import('node:fs/promises' as string)) as { open(u: URL, flags: string): Promise<Handle> };
+    const h = await fs.open(url, 'r');
+    const { size } = await h.stat();
+    return {
+      size,
+      async read(into, position) {
+        let n = 0;
+        while (n < into.length) {
+          const { bytesRead } = await h.read(into, n, into.length - n, position + n);
+          if (bytesRead === 0) break;
+          n += bytesRead;
+        }
+        return n;
+      },
+      close: () => h.close(),
+    };
+  },
   async writeFile(url, data) {
     const fs = (await import('node:fs/promises' as string)) as { writeFile(u: URL, d: Uint8Array): Promise<void> };
     await fs.writeFile(url, data);

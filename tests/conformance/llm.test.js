@@ -148,6 +148,30 @@ export default function (test, { eg, backend }) {
     await expectThrows(() => eg.nn.attention(eg.tensor(q, [T, H, D]), eg.tensor(k, [S, KV, D]), eg.tensor(v.slice(0, (S - 1) * KV * D), [S - 1, KV, D])), /do not fit/, 'attention shapes');
   });
 
+  test('llm.load streams a Response (tensors uploaded as they arrive): the same logits as from bytes; truncation is named and leaks nothing', async () => {
+    // served in 1000-byte chunks, so pieces of the header and of tensors straddle chunk ends
+    const chunked = (bytes) => new Response(new ReadableStream({
+      start(c) { for (let i = 0; i < bytes.length; i += 1000) c.enqueue(bytes.slice(i, i + 1000)); c.close(); },
+    }));
+    for (const [type, cfg] of [['F32', { ...small, tied: true }], ['Q8_0', { ...small, tied: true }], ['Q8_0', small]]) {
+      const bytes = await writeTiny(eg, tinyLlama(rng(916), { ...cfg, dim: 128, ffn: 256 }), type);
+      assert(bytes.length > 1 << 17, `the file (${bytes.length} bytes) reaches past the first header piece`);
+      const before = eg.memory().tensors;
+      const seen = [];
+      const a = await eg.llm.load(bytes), b = await eg.llm.load(chunked(bytes), { onProgress: (n, total) => seen.push([n, total]) });
+      const ids = a.tokenizer.encode('the world');
+      const fa = a.forward(ids), fb = b.forward(ids);
+      const la = await fa.data(), lb = await fb.data();
+      assert(la.every((v, i) => v === lb[i]), `${type}${cfg.tied ? ' tied' : ''}: streamed logits differ from the in-memory load`);
+      assert(seen.length > 1 && seen[seen.length - 1][0] === bytes.length, `progress ${JSON.stringify(seen.slice(-2))}`);
+      fa.dispose(); fb.dispose(); a.dispose(); b.dispose();
+      assert(eg.memory().tensors === before, `${type}: two loads and disposes left ${eg.memory().tensors - before} tensors`);
+      const cut = eg.memory().tensors;
+      await expectThrows(() => eg.llm.load(chunked(bytes.subarray(0, bytes.length - 100))), /llm\.load: file truncated: tensor .* ends at byte/, `${type}: truncated stream`);
+      assert(eg.memory().tensors === cut, `${type}: a truncated load left ${eg.memory().tensors - cut} tensors`);
+    }
+  });
+
   test('llm.load rejects unsupported architectures, missing tensors and bad tokenizers by name', async () => {
     const spec = tinyLlama(rng(915), small);
     const file = await eg.io.gguf.read(await writeTiny(eg, spec, 'F32'));

@@ -7,7 +7,8 @@ const utf8Enc = new TextEncoder();
 export class Reader {
   pos = 0;
   readonly dv: DataView;
-  constructor(readonly bytes: Uint8Array, readonly op: string) {
+  /** fileLength: the whole file's size when `bytes` is only its beginning (a streamed header). */
+  constructor(readonly bytes: Uint8Array, readonly op: string, readonly fileLength = bytes.length) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   need(n: number, what: string): void {
@@ -27,7 +28,7 @@ export class Reader {
   /** A u64 count or size that must fit a JS number (and the file). */
   size(w: string): number {
     const v = this.u64(w);
-    if (v > BigInt(this.bytes.length) * 8n + 1024n)
+    if (v > BigInt(this.fileLength) * 8n + 1024n)
       throw new EdgegradError(this.op, `corrupt file: ${w} is ${v} at offset ${this.pos - 8}, more than the file could hold`, 'The file is damaged or not of this format');
     return Number(v);
   }

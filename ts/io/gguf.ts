@@ -2,7 +2,7 @@
 // Tensor shapes are given in edgegrad order: GGUF lists ne[0] (the contiguous axis) first,
 // so shape = dims reversed and a weight reads [out, in].
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
-import { readBytes, writeBytes, type ByteSource, type Progress } from '../../runtime/files.js';
+import { readBytes, writeBytes, type ByteSource, type ByteStream, type Progress } from '../../runtime/files.js';
 import { GGML_TYPES, ggmlTypeById, isGGMLType, rowBytes, type GGMLType, type QuantType } from '../../runtime/ggml.js';
 import { engine } from '../../runtime/engine.js';
 import { dequantizeInto, decoders } from '../../runtime/backends/js/qmatmul.js';
@@ -59,7 +59,79 @@ const ARRAY_CTORS: Partial<Record<GGUFValueType, { new(n: number): GGUFArray; BY
 /** Parses GGUF bytes; tensor data stays in `bytes` (not copied). */
 export function parse(bytes: Uint8Array): GGUFFile {
   const op = 'io.gguf.read';
-  const r = new Reader(bytes, op);
+  const file = parseHeader(bytes, op);
+  for (const t of file.tensors) {
+    checkFits(op, t, bytes.length);
+    fileOf.set(t, bytes);
+  }
+  return file;
+}
+
+function checkFits(op: string, t: GGUFTensorInfo, fileLength: number): void {
+  if (t.dataOffset + t.byteLength > fileLength)
+    throw new EdgegradError(op, `file truncated: tensor ${t.name} (${t.type} ${fmtShape(t.shape)}) ends at byte ${t.dataOffset + t.byteLength} but the file has ${fileLength}`, 'The download or copy is incomplete; fetch the file again');
+}
+
+const HEADER_READ = 1 << 16; // the first piece; it doubles until the header parses
+
+/**
+ * Reads a GGUF file front to back without holding it: the header first (read in growing
+ * pieces until it parses), then each tensor's bytes in file order, handed to `onTensor` as a
+ * tensor info of its own (usable with dequantize / quantized during the call only: its bytes
+ * are reused for the next tensor). The returned file's tensors carry no bytes. Peak memory:
+ * the header plus the largest tensor.
+ */
+export async function readStreamed(s: ByteStream, onTensor: (info: GGUFTensorInfo, own: GGUFTensorInfo) => void, op = 'io.gguf.read'): Promise<GGUFFile> {
+  let head = new Uint8Array(0), ended = false;
+  let file: GGUFFile;
+  for (;;) {
+    const more = new Uint8Array(Math.max(HEADER_READ, head.length)); // doubles the piece
+    const n = await s.read(more);
+    if (n < more.length) ended = true;
+    const grown = new Uint8Array(head.length + n);
+    grown.set(head);
+    grown.set(more.subarray(0, n), head.length);
+    head = grown;
+    try { file = parseHeader(head, op, s.total || 2 ** 50); break; } catch (e) {
+      if (ended || !(e instanceof EdgegradError) || !/file truncated/.test(e.message)) throw e;
+    }
+  }
+  if (s.total) for (const t of file.tensors) checkFits(op, t, s.total);
+  let pos = head.length, prevEnd = 0; // pos: the file offset of the stream's next byte
+  // one buffer for every tensor in turn (as large as the largest): nothing per tensor is
+  // left for the collector, which would otherwise hold up to a file's worth of garbage
+  let buf = new Uint8Array(0);
+  for (const t of [...file.tensors].sort((a, b) => a.dataOffset - b.dataOffset)) {
+    if (t.dataOffset < prevEnd) throw new EdgegradError(op, `tensor ${t.name} overlaps the tensor before it`, 'The file is damaged');
+    prevEnd = t.dataOffset + t.byteLength;
+    if (buf.length < t.byteLength) buf = new Uint8Array(t.byteLength);
+    const data = buf.subarray(0, t.byteLength);
+    let filled = 0;
+    if (t.dataOffset < head.length) { // still in the header piece
+      const part = head.subarray(t.dataOffset, Math.min(head.length, t.dataOffset + t.byteLength));
+      data.set(part);
+      filled = part.length;
+    }
+    if (filled < t.byteLength) {
+      for (let gap = t.dataOffset + filled - pos; gap > 0;) { // alignment padding
+        const n = await s.read(new Uint8Array(Math.min(gap, HEADER_READ)));
+        if (n === 0) break;
+        gap -= n; pos += n;
+      }
+      const n = await s.read(data.subarray(filled));
+      pos += n;
+      if (filled + n < t.byteLength) checkFits(op, t, t.dataOffset + filled + n);
+    }
+    if (t.dataOffset + t.byteLength > head.length) head = new Uint8Array(0); // the header piece is used up
+    const own = { ...t, dataOffset: 0 };
+    fileOf.set(own, data);
+    onTensor(t, own);
+  }
+  return file;
+}
+
+function parseHeader(bytes: Uint8Array, op: string, fileLength = bytes.length): GGUFFile {
+  const r = new Reader(bytes, op, fileLength);
   if (bytes.length < 4 || r.u32('the magic') !== MAGIC) {
     const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new EdgegradError(op, `bad magic: expected "GGUF" (47 47 55 46), found ${head || 'an empty file'}`, 'This is not a GGUF file');
@@ -126,12 +198,7 @@ export function parse(bytes: Uint8Array): GGUFFile {
     infos.push({ name, type, shape, offset, dataOffset: 0, byteLength: rowBytes(type, n) });
   }
   const dataStart = Math.ceil(r.pos / alignment) * alignment;
-  for (const t of infos) {
-    t.dataOffset = dataStart + t.offset;
-    if (t.dataOffset + t.byteLength > bytes.length)
-      throw new EdgegradError(op, `file truncated: tensor ${t.name} (${t.type} ${fmtShape(t.shape)}) ends at byte ${t.dataOffset + t.byteLength} but the file has ${bytes.length}`, 'The download or copy is incomplete; fetch the file again');
-    fileOf.set(t, bytes);
-  }
+  for (const t of infos) t.dataOffset = dataStart + t.offset;
   return { version, metadata, types, tensors: infos, alignment };
 }
 
@@ -142,12 +209,18 @@ export function tensorBytes(info: GGUFTensorInfo): Uint8Array {
   return b.subarray(info.dataOffset, info.dataOffset + info.byteLength);
 }
 
+/** Whether dequantize() can decode this GGML type. */
+export const decodable = (type: GGMLType): boolean => !!decoders[type];
+
 /** float32 values of a tensor, bit-identical to ggml's dequantize_row_*. */
 export function dequantize(info: GGUFTensorInfo): Tensor {
   const bytes = tensorBytes(info);
   if (!decoders[info.type])
     throw new EdgegradError('io.gguf.dequantize', `tensor ${info.name} has type ${info.type}, which edgegrad cannot decode`, `Decodable: ${Object.keys(decoders).join(', ')}`);
-  const out = new Float32Array(info.shape.reduce((a, b) => a * b, 1));
+  const n = info.shape.reduce((a, b) => a * b, 1);
+  // F32 is the bytes themselves (little-endian): uploaded from a view, without a decoded copy
+  if (info.type === 'F32' && bytes.byteOffset % 4 === 0) return Tensor.make(engine.fromData(new Float32Array(bytes.buffer, bytes.byteOffset, n), 'float32'), info.shape);
+  const out = new Float32Array(n);
   dequantizeInto(info.type, bytes, 0, out.length, out);
   return Tensor.make(engine.fromData(out, 'float32'), info.shape);
 }

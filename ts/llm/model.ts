@@ -2,12 +2,12 @@
 // q/k/v bias) loaded from GGUF. Quantized weights stay packed and go through qmatmul;
 // F32/F16/BF16 weights become float32 tensors. Everything is built from public ops.
 import { EdgegradError } from '../../runtime/errors.js';
-import type { ByteSource, Progress } from '../../runtime/files.js';
+import { openStream, type ByteSource, type Progress } from '../../runtime/files.js';
 import { GGML_TYPES } from '../../runtime/ggml.js';
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
 import { scope } from '../memory.js';
-import { read, dequantize, quantized, type GGUFFile, type GGUFTensorInfo } from '../io/gguf.js';
+import { parse, readStreamed, decodable, dequantize, quantized, type GGUFFile, type GGUFTensorInfo } from '../io/gguf.js';
 import { QuantizedTensor } from '../quant/qtensor.js';
 import { linear as qlinear } from '../quant/linear.js';
 import { rope, attention, swiglu, embedding } from '../nn/transformer.js';
@@ -210,13 +210,35 @@ export class LanguageModel {
   }
 }
 
+/**
+ * A Response, URL or path is streamed: each tensor goes into backend storage as its bytes
+ * arrive and the bytes are let go, so loading peaks near the file's size plus its largest
+ * tensor, not twice the file (bytes already in memory are used as they are).
+ */
 export async function load(source: ByteSource, opts: LoadOptions = {}): Promise<LanguageModel> {
-  const file = await read(source, { onProgress: opts.onProgress });
-  return fromFile(file, opts);
+  const op = 'llm.load';
+  const s = await openStream(op, source, opts.onProgress);
+  if (s instanceof Uint8Array) return fromFile(parse(s), opts);
+  const loaded = new Map<string, Weight>();
+  try {
+    const file = await readStreamed(s, (info, own) => {
+      const kind = GGML_TYPES[info.type];
+      if (kind.quantized && info.shape.length === 2) loaded.set(info.name, quantized(own));
+      else if (decodable(info.type)) loaded.set(info.name, dequantize(own));
+    }, op);
+    return fromFile(file, opts, loaded);
+  } finally {
+    for (const t of loaded.values()) t.dispose(); // what the model did not take
+    await s.close();
+  }
 }
 
-/** Builds the model from a parsed GGUF file (its tensors are copied into backend storage). */
-export function fromFile(file: GGUFFile, opts: LoadOptions = {}): LanguageModel {
+/**
+ * Builds the model from a parsed GGUF file (its tensors are copied into backend storage), or
+ * from a streamed one whose tensors were already made (`loaded`, by name: the model takes
+ * what it uses out of the map).
+ */
+export function fromFile(file: GGUFFile, opts: LoadOptions = {}, loaded?: Map<string, Weight>): LanguageModel {
   const op = 'llm.load';
   const m = file.metadata;
   const arch = String(m['general.architecture']);
@@ -237,19 +259,36 @@ export function fromFile(file: GGUFFile, opts: LoadOptions = {}): LanguageModel 
   };
   const made: (Tensor | QuantizedTensor)[] = [];
   const keep = <T extends Tensor | QuantizedTensor>(t: T): T => { made.push(t); return t; };
+  /** The streamed tensor of that name, taken out of `loaded`. */
+  const take = (t: GGUFTensorInfo): Weight | undefined => {
+    const w = loaded?.get(t.name);
+    if (w) loaded!.delete(t.name);
+    return w;
+  };
+  const asFloat = (t: GGUFTensorInfo): Tensor => {
+    const w = take(t);
+    if (w instanceof Tensor) return w;
+    if (!w) return dequantize(t);
+    const d = w.dequantize();
+    w.dispose();
+    return d;
+  };
   const weight = (name: string): Weight => {
     const t = info(name)!;
-    if (GGML_TYPES[t.type].quantized) return keep(quantized(t));
-    if (t.type === 'F32' || t.type === 'F16' || t.type === 'BF16') return keep(dequantize(t));
+    if (GGML_TYPES[t.type].quantized) { const w = take(t); return keep(w instanceof QuantizedTensor ? w : quantized(t)); }
+    if (t.type === 'F32' || t.type === 'F16' || t.type === 'BF16') return keep(asFloat(t));
     throw new EdgegradError(op, `tensor ${name} has type ${t.type}`, 'Supported weight types: F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q4_K, Q6_K');
   };
   const vector = (name: string, optional = false): Tensor | undefined => {
     const t = info(name, optional);
-    return t ? keep(dequantize(t)) : undefined;
+    return t ? keep(asFloat(t)) : undefined;
   };
   try {
     const embedInfo = info('token_embd.weight')!;
-    const embedTable = keep(dequantize(embedInfo));
+    // a streamed quantized embedding: keep its packed form for a tied output head
+    const embedPacked = loaded?.get(embedInfo.name) instanceof QuantizedTensor ? loaded.get(embedInfo.name) as QuantizedTensor : undefined;
+    if (embedPacked) loaded!.delete(embedInfo.name);
+    const embedTable = keep(embedPacked ? embedPacked.dequantize() : asFloat(embedInfo));
     const vocabSize = embedInfo.shape[0];
     if (vocabSize !== tokenizer.vocabSize) throw new EdgegradError(op, `token_embd has ${vocabSize} rows but the tokenizer ${tokenizer.vocabSize} tokens`, 'The file is inconsistent');
     const headDim = num('attention.key_length', dim / heads);
@@ -279,8 +318,10 @@ export function fromFile(file: GGUFFile, opts: LoadOptions = {}): LanguageModel 
     }
     const outNorm = vector('output_norm.weight')!;
     // tied embeddings: the output head is the embedding matrix (kept packed when it is quantized)
-    const output = info('output.weight', true) ? weight('output.weight')
-      : GGML_TYPES[embedInfo.type].quantized ? keep(quantized(embedInfo)) : embedTable;
+    const tied = !info('output.weight', true);
+    if (embedPacked && !tied) embedPacked.dispose();
+    const output = !tied ? weight('output.weight')
+      : GGML_TYPES[embedInfo.type].quantized ? keep(embedPacked ?? quantized(embedInfo)) : embedTable;
     return new LanguageModel(config, tokenizer, embedTable, layers, outNorm, output);
   } catch (e) {
     for (const t of made) t.dispose();
