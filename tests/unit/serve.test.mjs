@@ -1,24 +1,41 @@
 // The model of examples/llm served by the REAL workerd (examples/worker/llm.capnp) and Deno
-// (examples/deno/llm.ts) servers on free ports: a streamed completion read as server-sent
-// events equals the same greedy generation computed here in-process; the non-streamed answer
-// too; /v1/embeddings equals lm.embed and has unit length; bad requests get named 4xx errors.
-// The servers are killed at the end (and if this process dies).
+// (examples/deno/llm.ts) servers, started with the commands the README shows (on free ports):
+// the README's curl reads a streamed completion, and it and a streamed request parsed here as
+// server-sent events equal the same greedy generation computed in-process; the non-streamed
+// answer too; /v1/embeddings equals lm.embed and has unit length; bad requests get named 4xx
+// errors. The servers are killed at the end (and if this process dies).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, freePort, waitForPort } from '../runners/common.mjs';
+import { readmeBlocks } from './readme.mjs';
+
+const SECTION = 'Serve it: a Worker, Deno, a web page';
+const [{ code: shell }] = readmeBlocks(SECTION, { lang: 'sh' });
+const commands = shell.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+const command = (re) => { const c = commands.find((l) => re.test(l)); assert.ok(c, `the README shows a command matching ${re}`); return c; };
+const curl = command(/^curl /);
+const request = JSON.parse(/-d '([^']*)'/.exec(curl)[1]);
+const PROMPT = request.prompt, N = request.max_tokens;
 
 const eg = await import('../../build/tsc/runtime/entry/node.js');
 await eg.init({ backend: 'wasm', wasm: new URL('../../build/edgegrad.wasm', import.meta.url) });
 const MODEL = join(ROOT, 'examples/llm/kjv-bytes-q8_0.gguf');
 const lm = await eg.llm.load(readFileSync(MODEL), { contextLength: 256 });
-const PROMPT = 'And God said unto';
-const N = 24;
 const expected = [];
 for await (const t of lm.generate(PROMPT, { temperature: 0, maxTokens: N })) expected.push(t);
 const expectedText = expected.map((t) => t.text).join('');
+
+test('the README shows the Worker as it is in examples/worker/llm.js, and commands that build, serve and ask', () => {
+  const [{ code }] = readmeBlocks(SECTION, { lang: 'js' });
+  const file = readFileSync(join(ROOT, 'examples/worker/llm.js'), 'utf8').split('\n').filter((l) => !l.startsWith('//')).join('\n');
+  assert.is(code.trim(), file.trim());
+  assert.is(commands[0], 'npm run build');
+  assert.is(request.stream, true);
+  assert.is(request.temperature, 0);
+});
 
 const procs = [];
 process.on('exit', () => { for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL'); });
@@ -56,7 +73,17 @@ async function readSSE(res) {
   return { events };
 }
 
+/** The events of the README's curl command, pointed at this server. */
+function curlEvents(url) {
+  const out = execFileSync('bash', ['-c', curl.replace('http://127.0.0.1:8788', url)], { encoding: 'utf8', timeout: 60e3 });
+  return out.split('\n\n').filter(Boolean).map((e) => { assert.ok(e.startsWith('data: '), `curl printed ${JSON.stringify(e)}`); return e.slice(6); });
+}
+
 async function checkServer(name, url) {
+  // the README's curl: the streamed tokens, then the final chunk and [DONE]
+  const viaCurl = curlEvents(url);
+  assert.is(viaCurl.at(-1), '[DONE]');
+  assert.is(viaCurl.slice(0, -2).map((e) => JSON.parse(e).choices[0].text).join(''), expectedText, `${name}: the README's curl`);
   // streamed: one event per token, a final one with finish_reason, then [DONE]
   const t0 = performance.now();
   const res = await post(`${url}/v1/completions`, { prompt: PROMPT, max_tokens: N, temperature: 0, stream: true });
@@ -117,15 +144,19 @@ async function checkServer(name, url) {
   assert.is(models.data[0].id, 'kjv-bytes-q8_0');
 }
 
-test('workerd serves the model: streamed and plain completions, embeddings, errors', async () => {
+test('workerd serves the model (the README command): streamed and plain completions, embeddings, errors', async () => {
   const port = await freePort();
-  const s = await start('workerd', join(ROOT, 'node_modules/.bin/workerd'), ['serve', 'examples/worker/llm.capnp', '--socket-addr', `http=127.0.0.1:${port}`], port);
+  const [bin, ...args] = command(/^node_modules\/\.bin\/workerd serve /).split(/\s+/);
+  const s = await start('workerd', join(ROOT, bin), [...args, '--socket-addr', `http=127.0.0.1:${port}`], port);
   await checkServer('workerd', s.url);
 });
 
-test('Deno serves the model: streamed and plain completions, embeddings, errors', async () => {
+test('Deno serves the model (the README command): streamed and plain completions, embeddings, errors', async () => {
   const port = await freePort();
-  const s = await start('deno', join(ROOT, 'node_modules/.bin/deno'), ['run', '--no-prompt', '--cached-only', `--allow-read=${ROOT}`, '--allow-net=127.0.0.1', 'examples/deno/llm.ts', '--port', String(port), '--backend', 'wasm'], port, { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
+  const [bin, run, ...args] = command(/^deno run /).split(/\s+/);
+  assert.is(`${bin} ${run}`, 'deno run');
+  // the installed binary, offline and without prompts; wasm, as the in-process generation
+  const s = await start('deno', join(ROOT, 'node_modules/.bin/deno'), ['run', '--no-prompt', '--cached-only', ...args, '--port', String(port), '--backend', 'wasm'], port, { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
   await checkServer('deno', s.url);
 });
 
