@@ -31,7 +31,8 @@ const tokens = encodeBytes(text);
 // the last 2% (the end of Revelation) is held out
 const cut = Math.floor(tokens.length * 0.98);
 const trainTokens = tokens.subarray(0, cut), heldOut = tokens.subarray(cut);
-const batch = 16, seq = 64;
+// whole-context windows: positions past the training length would be new to the model
+const batch = 4, seq = CONFIG.ctx;
 const p = initParams(eg, CONFIG, 0);
 let count = 0;
 for (const t of [p.embed, p.outNorm, p.output, ...p.layers.flatMap((L) => Object.values(L))]) count += t.size;
