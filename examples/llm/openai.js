@@ -78,6 +78,9 @@ export function openai({ load, name = 'edgegrad' }) {
     return new Response(new ReadableStream({
       async pull(controller) {
         try {
+          // a macrotask between tokens lets the server write the last event out (else the
+          // whole generation can run in microtasks and reach the client in one piece)
+          await new Promise((r) => setTimeout(r, 0));
           const { value, done } = await tokens.next();
           if (!done) { count++; controller.enqueue(event(chunk(value.text, null))); return; }
           controller.enqueue(event({ ...chunk('', finish()), usage: usage() }));
