@@ -139,6 +139,7 @@ $('#train').onclick = () => {
   if (!hidden.length) return fail('hidden layers: give comma-separated positive widths, e.g. 32,32');
   state.losses = [];
   state.steps = 0;
+  state.frames = 0; // per run: the Stop test waits for two frames of this run
   state.status = 'training';
   state.error = null;
   $('#readout').classList.remove('error');
