@@ -2,7 +2,7 @@
 // domain; Debian's bible-kjv-text, read through its `bible` program) with edgegrad's autodiff
 // and AdamW on the wasm backend, for a bounded time, and writes it as GGUF in F32, Q8_0 and
 // Q4_K next to this file, with what the run measured in kjv-bytes.json.
-//   apt-get install bible-kjv && npm run train:lm [-- --minutes 12 --corpus file.txt]
+//   apt-get install bible-kjv && npm run train:lm [-- --minutes 13 --corpus file.txt]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,8 +10,8 @@ import * as eg from 'edgegrad';
 import { CONFIG, encodeBytes, initParams, train, loss, batcher, toGGUF } from './model.mjs';
 
 const here = (f) => new URL(f, import.meta.url);
-export const TYPES = ['F32', 'Q8_0', 'Q4_K'];
-export const fileOf = (type) => here(`kjv-bytes-${type.toLowerCase()}.gguf`);
+const TYPES = ['F32', 'Q8_0', 'Q4_K'];
+const fileOf = (type) => here(`kjv-bytes-${type.toLowerCase()}.gguf`);
 
 /** One verse a line, without the references ("Ge1:1 In the beginning..." -> "In the beginning..."). */
 function kjv(corpus) {
@@ -24,7 +24,7 @@ function kjv(corpus) {
   return raw.replace(/^\S+\d+:\d+ /gm, '');
 }
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '12' }, corpus: { type: 'string' }, steps: { type: 'string', default: '100000' } } });
+const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '13' }, corpus: { type: 'string' }, steps: { type: 'string', default: '100000' } } });
 const info = await eg.init({ backend: 'wasm' });
 const text = kjv(args.corpus);
 const tokens = encodeBytes(text);
