@@ -139,7 +139,14 @@ async function checkServer(name, url) {
   await err(await post(`${url}/v1/embeddings`, { input: '' }), 400, /'input' must be/);
   await err(await fetch(`${url}/v1/completions`), 405, /takes POST, not GET/);
   await err(await post(`${url}/v2/chat`, {}), 404, /no route POST \/v2\/chat/);
-  // the server still answers after the errors
+  // a client that goes away mid-stream (the server ends that generation)
+  const abort = new AbortController();
+  const gone = await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: PROMPT, max_tokens: 200, stream: true }), signal: abort.signal });
+  const reader = gone.body.getReader();
+  assert.ok(new TextDecoder().decode((await reader.read()).value).startsWith('data: {'));
+  abort.abort();
+  await reader.read().catch(() => {});
+  // the server still answers after the errors and the abort
   const models = await (await fetch(`${url}/v1/models`)).json();
   assert.is(models.data[0].id, 'kjv-bytes-q8_0');
 }
