@@ -31,6 +31,8 @@ export async function buildWebapp({ out = DEFAULT_OUT, minify = true } = {}) {
   // (new URL('./edgegrad.wasm', import.meta.url)), so the files go next to the bundle.
   const pkgDist = dirname(fileURLToPath(import.meta.resolve('edgegrad/edgegrad.wasm')));
   for (const f of ['edgegrad.wasm', 'edgegrad.relaxed.wasm']) copyFileSync(join(pkgDist, f), join(out, f));
+  // the Generate page's model (Q8_0, 1.5 MB), precached like the rest so it runs offline
+  copyFileSync(join(ROOT, 'examples/llm/kjv-bytes-q8_0.gguf'), join(out, 'model.gguf'));
   for (const size of [192, 512]) writeFileSync(join(out, `icon-${size}.png`), iconPng(size));
 
   // the version is a hash of everything the service worker precaches

@@ -24,3 +24,17 @@ export async function train(page, settings, timeout = 180e3) {
   if (s.status === 'error') throw new Error(`training failed: ${s.error}`);
   return s;
 }
+
+/** One run of the Generate form with the given values; resolves with the page's state.generate and the text shown. */
+export async function generate(page, settings, timeout = 180e3) {
+  await page.waitForFunction(() => !document.querySelector('#generate').disabled, { timeout: 60e3 });
+  await page.evaluate((settings) => {
+    const form = document.querySelector('#gen-form');
+    for (const [k, v] of Object.entries(settings)) form[k].value = String(v);
+  }, settings);
+  await page.click('#generate');
+  await page.waitForFunction(() => ['done', 'stopped', 'error'].includes(window.__webapp.generate.status), { timeout, polling: 100 });
+  const g = await page.evaluate(() => ({ ...window.__webapp.generate, shown: document.querySelector('#gen-out').textContent }));
+  if (g.status === 'error') throw new Error(`generation failed: ${g.error}`);
+  return g;
+}

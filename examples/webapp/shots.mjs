@@ -1,11 +1,11 @@
 // npm run webapp:shots: builds the playground, opens each page in headless Chromium (a short
-// training run on Train; calibration and the benchmark on About) and writes one screenshot
-// per page into build/webapp-shots/.
+// training run on Train, a generation on Generate; calibration and the benchmark on About) and
+// writes one screenshot per page into build/webapp-shots/.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildWebapp } from './build.mjs';
 import { startServer } from './serve.mjs';
-import { waitReady, train } from './drive.mjs';
+import { waitReady, train, generate } from './drive.mjs';
 import { launchChromium } from '../../tests/runners/launch-chromium.mjs';
 
 const OUT = fileURLToPath(new URL('../../build/webapp-shots/', import.meta.url));
@@ -30,6 +30,9 @@ try {
   await page.waitForFunction(() => window.__webapp.transport, { timeout: 120e3 });
   await shot('transport');
   await page.goto(`${url}#generate`);
+  await waitReady(page);
+  const g = await generate(page, { backend: 'wasm', maxTokens: 200, temperature: 0.7 });
+  console.log(`generate: ${g.ids.length} tokens on wasm at ${g.tokensPerSec.toFixed(0)} tokens/s`);
   await shot('generate');
   await page.goto(`${url}#about`);
   await waitReady(page);

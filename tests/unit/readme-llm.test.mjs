@@ -15,7 +15,9 @@ function snippets() {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('## Run a model at the edge');
   assert.ok(start >= 0, 'README has a "Run a model at the edge" section');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 10));
+  // up to the next section or subsection (the serving subsection's blocks are serve.test.mjs's)
+  const ends = ['\n## ', '\n### '].map((h) => readme.indexOf(h, start + 10)).filter((i) => i > 0);
+  const section = readme.slice(start, Math.min(...ends));
   return [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 

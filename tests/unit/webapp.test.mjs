@@ -3,13 +3,16 @@
 // with the server stopped and the page offline, reloads and trains again from the service
 // worker's cache; finally a new build is served and the page moves to it on request. The
 // Transport page's Sinkhorn plan is checked against a float64 solve, before and after a drag.
+// The Generate page's greedy tokens are edgegrad's in Node on the same model file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildWebapp } from '../../examples/webapp/build.mjs';
 import { startServer } from '../../examples/webapp/serve.mjs';
-import { waitReady, train } from '../../examples/webapp/drive.mjs';
+import { waitReady, train, generate } from '../../examples/webapp/drive.mjs';
 import { launchChromium } from '../runners/launch-chromium.mjs';
-import { freshTmp } from '../runners/common.mjs';
+import { freshTmp, ROOT } from '../runners/common.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 1000));
 const out = freshTmp('webapp');
@@ -149,6 +152,51 @@ test('Transport: the Sinkhorn plan matches a float64 solve, and follows a dragge
   assert.ok(Math.abs(moved.x[0] - 0.9) < 0.02 && Math.abs(moved.x[1] - 0.8) < 0.02, `point 0 at ${moved.x[0]}, ${moved.x[1]}`);
   assert.is.not(moved.cost, first.cost);
   assertPlan(moved, 'after the drag');
+  assert.equal(problems, []);
+});
+
+const generatePage = async (backend, prompt, maxTokens) => {
+  const g = await generate(page, { backend, prompt, maxTokens, temperature: 0 });
+  assert.is(g.status, 'done', backend);
+  return g;
+};
+
+test('Generate: greedy tokens in the page equal edgegrad in Node (wasm; on WebGPU up to near-ties)', async () => {
+  const eg = await import('../../build/tsc/runtime/entry/node.js');
+  await eg.init({ backend: 'wasm', wasm: new URL('../../build/edgegrad.wasm', import.meta.url) });
+  const lm = await eg.llm.load(readFileSync(join(ROOT, 'examples/llm/kjv-bytes-q8_0.gguf')), { contextLength: 256 });
+  const prompt = 'And the LORD spake unto Moses';
+  try {
+    await page.goto(`${srv.url}?seed=${SEED}#generate`);
+    await waitReady(page);
+    const want = [];
+    for await (const t of lm.generate(prompt, { temperature: 0, maxTokens: 24 })) want.push(t.id);
+    const g = await generatePage('wasm', prompt, 24);
+    assert.equal(g.ids, want, `wasm: page ${JSON.stringify(g.text)}, node ${JSON.stringify(lm.tokenizer.decode(want))}`);
+    assert.is(g.shown, prompt + lm.tokenizer.decode(want), 'the page shows the prompt and the generated text');
+    console.log(`  webapp: generate on wasm: ${JSON.stringify(g.text)} at ${g.tokensPerSec.toFixed(0)} tokens/s`);
+    if (!report.backends.webgpu.ok) { console.log(`  webapp: no webgpu for Generate (${report.backends.webgpu.reason})`); return; }
+    // WebGPU decodes the Q8_0 blocks in float32 where wasm quantizes the activations to 8 bits:
+    // along the page's own path, each token must be Node's argmax up to a near-tie (0.05)
+    // (SwiftShader: a short prompt and 3 tokens; most of the time is compiling the pipelines)
+    const n = 3, short = 'And God';
+    const t0 = performance.now();
+    const gpu = await generatePage('webgpu', short, n);
+    assert.is(gpu.ids.length, n);
+    const ids = lm.tokenizer.encode(short);
+    const logits = lm.forward([...ids, ...gpu.ids.slice(0, -1)]);
+    const all = await logits.data();
+    logits.dispose();
+    const V = lm.config.vocabSize;
+    gpu.ids.forEach((id, k) => {
+      const row = all.subarray((ids.length - 1 + k) * V, (ids.length + k) * V);
+      const max = Math.max(...row);
+      assert.ok(row[id] >= max - 0.05, `webgpu token ${k} (${id}) has logit ${row[id]}, Node's best ${max}`);
+    });
+    console.log(`  webapp: generate on webgpu: ${JSON.stringify(gpu.text)} at ${gpu.tokensPerSec.toFixed(1)} tokens/s, ${((performance.now() - t0) / 1000).toFixed(1)} s with loading`);
+  } finally {
+    lm.dispose();
+  }
   assert.equal(problems, []);
 });
 

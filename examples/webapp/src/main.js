@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import { DATASETS, makeData } from './datasets.js';
 import { registerServiceWorker } from './offline.js';
 import { setupTransport } from './transport.js';
+import { setupGenerate } from './generate.js';
 
 const $ = (sel) => document.querySelector(sel);
 // What the browser test reads: training state, every loss, frames drawn.
@@ -71,7 +72,7 @@ function ready(m) {
   for (const name of m.optimizers) form.optimizer.add(new Option(name, name, name === 'adam', name === 'adam'));
   form.optimizer.onchange();
   const b = m.report.backends;
-  for (const select of [form.backend, $('#ot-form').backend]) {
+  for (const select of [form.backend, $('#ot-form').backend, $('#gen-form').backend]) {
     for (const name of ['webgpu', 'wasm', 'js']) {
       // Transport's 14 x 11 problem is latency-bound: wasm answers a drag fastest
       const pick = select === form.backend ? m.report.selected : b.wasm.ok ? 'wasm' : m.report.selected;
@@ -82,6 +83,7 @@ function ready(m) {
     }
   }
   $('#train').disabled = $('#calibrate').disabled = $('#bench').disabled = false;
+  generate.ready();
   $('#readout').textContent = `ready: ${m.report.selected} selected by eg.init(); pick a backend and press Train`;
   renderAbout(m);
   showPage();
@@ -137,6 +139,7 @@ $('#train').onclick = () => {
   if (!hidden.length) return fail('hidden layers: give comma-separated positive widths, e.g. 32,32');
   state.losses = [];
   state.steps = 0;
+  state.frames = 0; // per run: the Stop test waits for two frames of this run
   state.status = 'training';
   state.error = null;
   $('#readout').classList.remove('error');
@@ -176,6 +179,12 @@ function finishRun() { running = null; $('#train').disabled = false; $('#stop').
 
 // ---- Transport ----
 const transport = setupTransport({ send, state, form: $('#ot-form'), canvas: $('#ot-canvas'), readout: $('#ot-readout') });
+
+// ---- Generate ----
+const generate = setupGenerate({
+  send, stopJob: () => worker.postMessage({ type: 'stop' }), state, form: $('#gen-form'),
+  out: $('#gen-out'), readout: $('#gen-readout'), start: $('#generate'), stop: $('#gen-stop'),
+});
 
 // ---- About ----
 const ms = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));

@@ -1,4 +1,4 @@
-// The module worker that owns edgegrad: the page sends it jobs (train, calibrate, benchmark)
+// The module worker that owns edgegrad: the page sends it jobs (train, transport, generate, calibrate, benchmark)
 // and draws what comes back, so a long training run never blocks the page. One job at a
 // time; a Stop message is seen at the next yield (every frame, a few times a second).
 import * as eg from 'edgegrad';
@@ -77,6 +77,34 @@ async function train(m) {
   }
 }
 
+// The language model of the Generate page, loaded on first use and kept (for one backend at a time).
+let model = null; // { backend, lm }
+let modelBytes = null;
+async function generate(m) {
+  const info = await use(m.backend);
+  if (info.selected !== m.backend) throw new Error(`init selected ${info.selected}: ${info.backends[m.backend]?.reason ?? ''}`);
+  const t0 = performance.now();
+  if (model?.backend !== m.backend) {
+    model?.lm.dispose();
+    model = null;
+    modelBytes ??= new Uint8Array(await (await fetch(new URL('./model.gguf', import.meta.url))).arrayBuffer());
+    model = { backend: m.backend, lm: await eg.llm.load(modelBytes, { contextLength: 256 }) };
+  }
+  const { lm } = model;
+  const t1 = performance.now();
+  const ids = lm.tokenizer.encode(m.prompt);
+  const maxTokens = Math.max(1, Math.min(m.maxTokens, lm.config.contextLength - ids.length));
+  let n = 0;
+  for await (const token of lm.generate(ids, { maxTokens, temperature: m.temperature, seed: m.seed })) {
+    n++;
+    postMessage({ type: 'token', id: m.id, token, tokensPerSec: (n / (performance.now() - t1)) * 1000 });
+    await yieldToEvents(); // lets Stop in
+    if (job.stop) break;
+  }
+  const ms = performance.now() - t1;
+  postMessage({ type: 'generated', id: m.id, tokens: n, ms, loadMs: t1 - t0, tokensPerSec: (n / ms) * 1000, stopped: job.stop });
+}
+
 function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; }
 
 async function timeIt(fn, reps) {
@@ -153,6 +181,7 @@ self.onmessage = async (e) => {
     if (m.type === 'train') await train(m);
     else if (m.type === 'bench') postMessage({ type: 'bench-done', id: m.id, rows: await bench(m) });
     else if (m.type === 'transport') { const r = await transport(m); postMessage({ type: 'transported', id: m.id, ...r }, [r.plan.buffer]); }
+    else if (m.type === 'generate') await generate(m);
     else if (m.type === 'calibrate') postMessage({ type: 'calibrated', id: m.id, result: await calibrate() });
     else throw new Error(`unknown message type '${m.type}'`);
   } catch (err) {
