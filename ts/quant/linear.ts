@@ -20,6 +20,13 @@ export function linear(x: Tensor, qw: QuantizedTensor, bias?: Tensor): Tensor {
     assertTensor('quant.linear', bias, 'bias');
     if (bias.rank !== 1 || bias.shape[0] !== n) throw new EdgegradError('quant.linear', `bias ${fmtShape(bias.shape)} must be [${n}]`, 'Pass one bias per output');
   }
+  const viaLut = qw.lutLinear(x);
+  if (viaLut) {
+    if (!bias) return viaLut;
+    const out = add(viaLut, bias);
+    releaseTemps([viaLut]);
+    return out;
+  }
   if (!QUANT_TYPES.includes(qw.type as QuantType)) {
     // uniform / codebook layouts: x · dequantize(W)ᵀ with public ops (differentiable in x and bias)
     const w = qw.dequantize(), wt = transpose(w), y = matmul(x, wt);

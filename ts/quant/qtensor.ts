@@ -52,6 +52,9 @@ export class QuantizedTensor {
     return Tensor.make(engine.fromData(out, 'float32'), this.shape);
   }
 
+  /** @internal x · dequantize()ᵀ through the `lut` kernel, or null when this layout has none. */
+  lutLinear(_x: Tensor): Tensor | null { return null; }
+
   dispose(): void { this.packed.dispose(); }
   [Symbol.dispose](): void { this.dispose(); }
   toString(): string { return `QuantizedTensor(${this.type} ${fmtShape(this.shape)} on ${this.packed.device})`; }

@@ -1,0 +1,98 @@
+// lut: weights as 1–4-bit codes into a 16-entry int8 table per row, times a float scale per
+// segment of the row (layout: runtime/types.ts LutParams). A row's 32-code chunks unpack to
+// byte indices with shifts and masks, one i8x16.swizzle per 16 codes turns them into int8
+// weights, and the products with the int8-quantized activations (quantizeRowsQ8) are integer
+// dots, scaled per 16 by the activation block's scale times the weight segment's scale.
+
+// @ts-ignore: decorator
+@inline function dotS(x: v128, w: v128): v128 {
+  const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), i16x8.extend_low_i8x16_s(w));
+  const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), i16x8.extend_high_i8x16_s(w));
+  return i32x4.add(lo, hi);
+}
+
+/** Codes 0 … 15 (a) and 16 … 31 (b) of a 1-bit chunk as 0/1 bytes: byte j mod 4, bit ⌊j/4⌋. */
+// @ts-ignore: decorator
+@inline function bitsLo(v: v128): v128 {
+  return i8x16.min_u(v128.and(v, i8x16(1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 8, 8, 8, 8)), i8x16.splat(1));
+}
+// @ts-ignore: decorator
+@inline function bitsHi(v: v128): v128 {
+  return i8x16.min_u(v128.and(v, i8x16(16, 16, 16, 16, 32, 32, 32, 32, 64, 64, 64, 64, -128, -128, -128, -128)), i8x16.splat(1));
+}
+
+/** Row of nc chunks at cr -> int8 weights tbl[code] at w8 (32·nc bytes). */
+function unpackRow(cr: usize, tbl: v128, nc: i32, bits: i32, w8: usize): void {
+  const m3 = i8x16.splat(3), m15 = i8x16.splat(15);
+  for (let c = 0; c < nc; c++) {
+    const cp = cr + <usize>(c * 4 * bits), dst = w8 + (<usize>c << 5);
+    let a: v128, b: v128;
+    if (bits == 4) {
+      const v = v128.load(cp);
+      a = v128.and(v, m15);
+      b = i8x16.shr_u(v, 4);
+    } else if (bits == 1) {
+      const v = v128.load32_splat(cp);
+      a = bitsLo(v);
+      b = bitsHi(v);
+    } else {
+      // 2 bits: byte j mod 8 holds codes j, j+8, j+16, j+24; 3 bits add a 1-bit chunk of high bits
+      const v = v128.load64_splat(cp);
+      const t0 = v128.and(v, m3), t1 = v128.and(i8x16.shr_u(v, 2), m3);
+      const t2 = v128.and(i8x16.shr_u(v, 4), m3), t3 = i8x16.shr_u(v, 6);
+      a = i8x16.shuffle(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+      b = i8x16.shuffle(t2, t3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+      if (bits == 3) {
+        const h = v128.load32_splat(cp + 8);
+        a = v128.or(a, i8x16.shl(bitsLo(h), 2));
+        b = v128.or(b, i8x16.shl(bitsHi(h), 2));
+      }
+    }
+    v128.store(dst, i8x16.swizzle(tbl, a));
+    v128.store(dst, i8x16.swizzle(tbl, b), 16);
+  }
+}
+
+/** out[n, k] = W (float32). w8: kp bytes of scratch. */
+export function lutDecode(codes: usize, tables: usize, ids: usize, scales: usize, w8: usize, out: usize, n: i32, k: i32, bits: i32, seg: i32): void {
+  const kp = (k + 31) & ~31, nc = kp >> 5, S = (k + seg - 1) / seg;
+  for (let r = 0; r < n; r++) {
+    const tbl = v128.load(tables + (<usize>load<i32>(ids + (<usize>r << 2)) << 4));
+    unpackRow(codes + <usize>r * <usize>(nc * 4 * bits), tbl, nc, bits, w8);
+    const sr = scales + <usize>(r * S) * 4, o = out + <usize>r * <usize>k * 4;
+    for (let j = 0; j < k; j++) store<f32>(o + (<usize>j << 2), <f32>load<i8>(w8 + j) * load<f32>(sr + (<usize>(j / seg) << 2)));
+  }
+}
+
+/** out[m, n] = x · Wᵀ with x given as qx int8 [m, kp] and dx f32 [m, kp/32] (quantizeRowsQ8). */
+export function lut(codes: usize, tables: usize, ids: usize, scales: usize, qx: usize, dx: usize, w8: usize, out: usize, m: i32, n: i32, k: i32, bits: i32, seg: i32): void {
+  const kp = (k + 31) & ~31, nc = kp >> 5, S = (k + seg - 1) / seg;
+  for (let r = 0; r < n; r++) {
+    const tbl = v128.load(tables + (<usize>load<i32>(ids + (<usize>r << 2)) << 4));
+    unpackRow(codes + <usize>r * <usize>(nc * 4 * bits), tbl, nc, bits, w8);
+    const sr = scales + <usize>(r * S) * 4;
+    for (let i = 0; i < m; i++) {
+      const xr = qx + <usize>i * <usize>kp, dr = dx + <usize>(i * nc) * 4;
+      let acc = f32x4.splat(0);
+      if (S == 1 || seg % 32 == 0) {
+        // one weight scale per chunk (chunks start below k)
+        for (let c = 0; c < nc; c++) {
+          const o = <usize>c << 5;
+          const d = dotS(v128.load(xr + o), v128.load(w8 + o));
+          const e = dotS(v128.load(xr + o, 16), v128.load(w8 + o, 16));
+          const s = load<f32>(dr + (<usize>c << 2)) * load<f32>(sr + (<usize>((c << 5) / seg) << 2));
+          acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(d, e)), f32x4.splat(s)));
+        }
+      } else {
+        for (let c = 0; c < nc; c++) {
+          const o = <usize>c << 5, dc = load<f32>(dr + (<usize>c << 2));
+          const d = dotS(v128.load(xr + o), v128.load(w8 + o));
+          const e = dotS(v128.load(xr + o, 16), v128.load(w8 + o, 16));
+          const s0 = dc * load<f32>(sr + (<usize>((c << 5) / seg) << 2)), s1 = dc * load<f32>(sr + (<usize>min(((c << 5) + 16) / seg, S - 1) << 2)); // a vector wholly in the padding reads the last scale
+          acc = f32x4.add(acc, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(d), f32x4.splat(s0)), f32x4.mul(f32x4.convert_i32x4_s(e), f32x4.splat(s1))));
+        }
+      }
+      store<f32>(out + (<usize>(i * n + r) << 2), f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    }
+  }
+}
