@@ -46,8 +46,9 @@ export default function (test, { eg, backend }) {
 
   test('lut GEMV / GEMM (codebook and packed uniform, 1–4 bits, ragged k, blocks) = x · dequantize(W)ᵀ + b', async () => {
     const r = rng(1201);
-    const cases = [[1, 7, 64], [3, 5, 40], [2, 4, 96]];
-    for (const bits of [1, 2, 3, 4]) for (const [m, n, k] of cases) {
+    // SwiftShader runs every op of quantize slowly: fewer combinations there
+    const gpu = backend === 'webgpu', cases = gpu ? [[1, 7, 64], [3, 5, 40]] : [[1, 7, 64], [3, 5, 40], [2, 4, 96]];
+    for (const bits of [1, 2, 3, 4]) for (const [m, n, k] of cases.filter((_, i) => !gpu || (i + bits) % 2 === 0)) {
       const w = mixedRows(r, n, k), x = randn(r, [m, k]), b = randn(r, [n]);
       const qws = [
         ['codebook', eg.quant.codebook(w, { shape: [n, k], bits, groups: Math.min(n, 3), codebooks: 2, iterations: 3, key: eg.random.key(bits) })],
@@ -82,7 +83,7 @@ export default function (test, { eg, backend }) {
   test('packed uniform codes: dequantize = the float64 grid; codes take bits/8 bytes per weight', async () => {
     const r = rng(1202);
     const LEVELS = { 1: 2, 1.58: 3, 2: 4, 3: 8, 4: 16 };
-    for (const bits of [1, 1.58, 2, 3, 4]) for (const [n, k] of [[3, 40], [5, 96], [2, 256]]) {
+    for (const bits of [1, 1.58, 2, 3, 4]) for (const [n, k] of backend === 'webgpu' ? [[3, 40], [2, 256]] : [[3, 40], [5, 96], [2, 256]]) {
       const w = randn(r, [n, k]), L = LEVELS[bits];
       const q = eg.quant.quantize(eg.tensor(w, [n, k]), { bits, grid: 'minmax' });
       const got = await q.dequantize().data();
@@ -111,7 +112,7 @@ export default function (test, { eg, backend }) {
     const [n, k] = [48, 256];
     const w = mixedRows(r, n, k);
     const ratios = [];
-    for (const bits of [1, 2, 3, 4]) {
+    for (const bits of backend === 'webgpu' ? [1, 4] : [1, 2, 3, 4]) {
       const qw = eg.quant.codebook(w, { shape: [n, k], bits, groups: 6, codebooks: 3, iterations: 12, key: eg.random.key(7) });
       const h = qw.history;
       assert(h.length === 13, `history length ${h.length}`);
