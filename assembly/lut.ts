@@ -21,36 +21,54 @@
   return i8x16.min_u(v128.and(v, i8x16(16, 16, 16, 16, 32, 32, 32, 32, 64, 64, 64, 64, -128, -128, -128, -128)), i8x16.splat(1));
 }
 
+/** Codes 0 … 15 of the 32-code chunk at cp as bytes. */
+// @ts-ignore: decorator
+@inline function codesLo(cp: usize, bits: i32): v128 {
+  if (bits == 4) return v128.and(v128.load(cp), i8x16.splat(15));
+  if (bits == 1) return bitsLo(v128.load32_splat(cp));
+  // 2 bits: byte j mod 8 holds codes j, j+8, j+16, j+24; 3 bits add a 1-bit chunk of high bits
+  const v = v128.load64_splat(cp), m3 = i8x16.splat(3);
+  const a = i8x16.shuffle(v128.and(v, m3), v128.and(i8x16.shr_u(v, 2), m3), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  return bits == 3 ? v128.or(a, i8x16.shl(bitsLo(v128.load32_splat(cp + 8)), 2)) : a;
+}
+/** Codes 16 … 31. */
+// @ts-ignore: decorator
+@inline function codesHi(cp: usize, bits: i32): v128 {
+  if (bits == 4) return i8x16.shr_u(v128.load(cp), 4);
+  if (bits == 1) return bitsHi(v128.load32_splat(cp));
+  const v = v128.load64_splat(cp), m3 = i8x16.splat(3);
+  const b = i8x16.shuffle(v128.and(i8x16.shr_u(v, 4), m3), i8x16.shr_u(v, 6), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  return bits == 3 ? v128.or(b, i8x16.shl(bitsHi(v128.load32_splat(cp + 8)), 2)) : b;
+}
+
 /** Row of nc chunks at cr -> int8 weights tbl[code] at w8 (32·nc bytes). */
 function unpackRow(cr: usize, tbl: v128, nc: i32, bits: i32, w8: usize): void {
-  const m3 = i8x16.splat(3), m15 = i8x16.splat(15);
   for (let c = 0; c < nc; c++) {
     const cp = cr + <usize>(c * 4 * bits), dst = w8 + (<usize>c << 5);
-    let a: v128, b: v128;
-    if (bits == 4) {
-      const v = v128.load(cp);
-      a = v128.and(v, m15);
-      b = i8x16.shr_u(v, 4);
-    } else if (bits == 1) {
-      const v = v128.load32_splat(cp);
-      a = bitsLo(v);
-      b = bitsHi(v);
-    } else {
-      // 2 bits: byte j mod 8 holds codes j, j+8, j+16, j+24; 3 bits add a 1-bit chunk of high bits
-      const v = v128.load64_splat(cp);
-      const t0 = v128.and(v, m3), t1 = v128.and(i8x16.shr_u(v, 2), m3);
-      const t2 = v128.and(i8x16.shr_u(v, 4), m3), t3 = i8x16.shr_u(v, 6);
-      a = i8x16.shuffle(t0, t1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-      b = i8x16.shuffle(t2, t3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-      if (bits == 3) {
-        const h = v128.load32_splat(cp + 8);
-        a = v128.or(a, i8x16.shl(bitsLo(h), 2));
-        b = v128.or(b, i8x16.shl(bitsHi(h), 2));
-      }
-    }
-    v128.store(dst, i8x16.swizzle(tbl, a));
-    v128.store(dst, i8x16.swizzle(tbl, b), 16);
+    v128.store(dst, i8x16.swizzle(tbl, codesLo(cp, bits)));
+    v128.store(dst, i8x16.swizzle(tbl, codesHi(cp, bits)), 16);
   }
+}
+
+/** x · row for one activation row (GEMV): codes unpacked and looked up in registers.
+ *  Inlined with a constant `bits` per call site, so each width gets its own loop. */
+// @ts-ignore: decorator
+@inline function gemvRow(cr: usize, tbl: v128, sr: usize, xr: usize, dr: usize, nc: i32, bits: i32, seg: i32, S: i32): f32 {
+  let acc = f32x4.splat(0);
+  const cb = <usize>(4 * bits);
+  for (let c = 0; c < nc; c++) {
+    const cp = cr + <usize>c * cb, o = <usize>c << 5;
+    const d = dotS(v128.load(xr + o), i8x16.swizzle(tbl, codesLo(cp, bits)));
+    const e = dotS(v128.load(xr + o, 16), i8x16.swizzle(tbl, codesHi(cp, bits)));
+    const dc = load<f32>(dr + (<usize>c << 2));
+    if (S == 1) acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(i32x4.add(d, e)), f32x4.splat(dc)));
+    else {
+      const s0 = dc * load<f32>(sr + (<usize>((c << 5) / seg) << 2)), s1 = dc * load<f32>(sr + (<usize>min(((c << 5) + 16) / seg, S - 1) << 2));
+      acc = f32x4.add(acc, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(d), f32x4.splat(s0)), f32x4.mul(f32x4.convert_i32x4_s(e), f32x4.splat(s1))));
+    }
+  }
+  const t = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  return S == 1 ? t * load<f32>(sr) : t;
 }
 
 /** out[n, k] = W (float32). w8: kp bytes of scratch. */
@@ -69,8 +87,14 @@ export function lut(codes: usize, tables: usize, ids: usize, scales: usize, qx: 
   const kp = (k + 31) & ~31, nc = kp >> 5, S = (k + seg - 1) / seg;
   for (let r = 0; r < n; r++) {
     const tbl = v128.load(tables + (<usize>load<i32>(ids + (<usize>r << 2)) << 4));
-    unpackRow(codes + <usize>r * <usize>(nc * 4 * bits), tbl, nc, bits, w8);
-    const sr = scales + <usize>(r * S) * 4;
+    const cr = codes + <usize>r * <usize>(nc * 4 * bits), sr = scales + <usize>(r * S) * 4;
+    if (m == 1) {
+      const y = bits == 4 ? gemvRow(cr, tbl, sr, qx, dx, nc, 4, seg, S) : bits == 3 ? gemvRow(cr, tbl, sr, qx, dx, nc, 3, seg, S)
+        : bits == 2 ? gemvRow(cr, tbl, sr, qx, dx, nc, 2, seg, S) : gemvRow(cr, tbl, sr, qx, dx, nc, 1, seg, S);
+      store<f32>(out + (<usize>r << 2), y);
+      continue;
+    }
+    unpackRow(cr, tbl, nc, bits, w8);
     for (let i = 0; i < m; i++) {
       const xr = qx + <usize>i * <usize>kp, dr = dx + <usize>(i * nc) * 4;
       let acc = f32x4.splat(0);
