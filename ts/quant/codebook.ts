@@ -30,6 +30,8 @@ export interface CodebookOptions {
 
 /** Values k-means++ seeds each codebook from. */
 const SEED_SAMPLE = 4096;
+/** Projected refinement rounds after the codebooks are rounded to int8. */
+const INT8_ROUNDS = 4;
 
 export class CodebookQuantized extends QuantizedTensor {
   readonly bitWidth: LutBits;
@@ -200,17 +202,29 @@ export function codebook(w: Tensor | Float32Array, opts: CodebookOptions): Codeb
     history.push(scales() / (n * k));
   }
 
-  // store: each codebook as int8 times its scale (folded into the row scales), then one more
-  // assignment and scale fit against the int8 values
+  // store: each codebook as int8 times its scale (folded into the row scales), then a few
+  // projected rounds (centroid step rounded to the int8 grid, assignment, scales) kept only
+  // while they lower the error
   sortBooks();
-  const tables = new Int8Array(16 * C);
   for (let q = 0; q < C; q++) {
     const amax = c[q].reduce((a, v) => Math.max(a, Math.abs(v)), 0), t = amax > 0 ? amax / 127 : 1;
-    for (let l = 0; l < L; l++) { tables[16 * q + l] = Math.round(c[q][l] / t); c[q][l] = tables[16 * q + l]; }
+    for (let l = 0; l < L; l++) c[q][l] = Math.round(c[q][l] / t);
     for (let r = 0; r < n; r++) if (groupCb[rowGroup[r]] === q) s[r] *= t;
   }
-  for (let g = 0; g < G; g++) for (const r of groupRows[g]) assignRow(r, c[groupCb[g]], true);
-  scales();
+  assign();
+  let err = scales();
+  for (let round = 0; round < INT8_ROUNDS; round++) {
+    const saved = { c: c.map((b) => b.slice()), s: s.slice(), codes: codes.slice(), groupCb: groupCb.slice() };
+    centroids();
+    for (const b of c) for (let l = 0; l < L; l++) b[l] = Math.max(-127, Math.min(127, Math.round(b[l])));
+    assign();
+    const e = scales();
+    if (e < err) { err = e; continue; }
+    saved.c.forEach((b, q) => c[q].set(b)); s.set(saved.s); codes.set(saved.codes); groupCb.set(saved.groupCb);
+    break;
+  }
+  const tables = new Int8Array(16 * C);
+  for (let q = 0; q < C; q++) for (let l = 0; l < L; l++) tables[16 * q + l] = c[q][l];
   const rowScale = Float32Array.from(s), ids = new Int32Array(n);
   let mse = 0;
   for (let r = 0; r < n; r++) {

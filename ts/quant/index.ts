@@ -5,3 +5,4 @@ export { quantize, UniformQuantized } from './uniform.js';
 export { quest } from './quest.js';
 export { autotune } from './autotune.js';
 export { codebook, CodebookQuantized } from './codebook.js';
+export { toGGML } from './export.js';
