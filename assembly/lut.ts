@@ -1,7 +1,7 @@
 // lut: weights as 1–4-bit codes into a 16-entry int8 table per row, times a float scale per
 // segment of the row (layout: runtime/types.ts LutParams). A row's 32-code chunks unpack to
 // byte indices with shifts and masks, one i8x16.swizzle per 16 codes turns them into int8
-// weights, and the products with the int8-quantized activations (quantizeRowsQ8) are integer
+// weights, and the products with the int8-quantized activations (lutQuantizeX) are integer
 // dots, scaled per 16 by the activation block's scale times the weight segment's scale.
 
 // @ts-ignore: decorator
@@ -71,6 +71,36 @@ function unpackRow(cr: usize, tbl: v128, nc: i32, bits: i32, w8: usize): void {
   return S == 1 ? t * load<f32>(sr) : t;
 }
 
+/** x [m, k] -> qx int8 [m, kp] and dx f32 [m, kp/32]: per 32 values d = max|x| / 127 and
+ *  q = round-to-even(x / d); a ragged last block is zero-padded. */
+export function lutQuantizeX(x: usize, qx: usize, dx: usize, m: i32, k: i32): void {
+  const nc = (k + 31) >> 5;
+  for (let i = 0; i < m; i++) {
+    for (let c = 0; c < nc; c++) {
+      const xp = x + (<usize>(i * k + (c << 5)) << 2), qp = qx + <usize>((i * nc + c) << 5), len = min(32, k - (c << 5));
+      let a: f32 = 0;
+      if (len == 32) {
+        let v = f32x4.splat(0);
+        for (let j = 0; j < 8; j++) v = f32x4.max(v, f32x4.abs(v128.load(xp + (<usize>j << 4))));
+        a = max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+      } else for (let j = 0; j < len; j++) a = max(a, abs(load<f32>(xp + (<usize>j << 2))));
+      store<f32>(dx + (<usize>(i * nc + c) << 2), a / 127);
+      const inv: f32 = a != 0 ? <f32>127 / a : 0;
+      if (len == 32) {
+        const s = f32x4.splat(inv);
+        for (let h = 0; h < 2; h++) {
+          const p = xp + (<usize>h << 6);
+          const q0 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p), s)));
+          const q1 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 16), s)));
+          const q2 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 32), s)));
+          const q3 = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(p, 48), s)));
+          v128.store(qp + (<usize>h << 4), i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3)));
+        }
+      } else for (let j = 0; j < 32; j++) store<i8>(qp + j, j < len ? <i8><i32>nearest(load<f32>(xp + (<usize>j << 2)) * inv) : 0);
+    }
+  }
+}
+
 /** out[n, k] = W (float32). w8: kp bytes of scratch. */
 export function lutDecode(codes: usize, tables: usize, ids: usize, scales: usize, w8: usize, out: usize, n: i32, k: i32, bits: i32, seg: i32): void {
   const kp = (k + 31) & ~31, nc = kp >> 5, S = (k + seg - 1) / seg;
@@ -82,7 +112,7 @@ export function lutDecode(codes: usize, tables: usize, ids: usize, scales: usize
   }
 }
 
-/** out[m, n] = x · Wᵀ with x given as qx int8 [m, kp] and dx f32 [m, kp/32] (quantizeRowsQ8). */
+/** out[m, n] = x · Wᵀ with x given as qx int8 [m, kp] and dx f32 [m, kp/32] (lutQuantizeX). */
 export function lut(codes: usize, tables: usize, ids: usize, scales: usize, qx: usize, dx: usize, w8: usize, out: usize, m: i32, n: i32, k: i32, bits: i32, seg: i32): void {
   const kp = (k + 31) & ~31, nc = kp >> 5, S = (k + seg - 1) / seg;
   for (let r = 0; r < n; r++) {

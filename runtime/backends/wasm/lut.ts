@@ -1,6 +1,6 @@
-// Host side of assembly/lut.ts: activations are quantized to int8 per 32 (quantizeRowsQ8, the
-// qmatmul kernel's quantizer) into heap scratch, padded with zeros to whole chunks when k is
-// not a multiple of 32; one row of int8 weights is unpacked into scratch at a time.
+// Host side of assembly/lut.ts: activations are quantized to int8 per 32 (zero-padded to whole
+// chunks) into heap scratch; with several activation rows, one row of int8 weights is unpacked
+// into scratch at a time.
 import type { LutParams } from '../../types.js';
 import type { WasmContext, WasmHandle } from './context.js';
 
@@ -16,19 +16,11 @@ export function lut(c: WasmContext) {
       return;
     }
     if (m * n === 0) return;
-    const pad = kp === k ? 0 : m * kp * 4;
-    const bytes = kp + m * kp + m * nc * 4 + m * nc * 8 + pad;
+    const bytes = kp + m * kp + m * nc * 4;
     const w8 = heap.alloc(bytes, false);
     try {
-      const qx = w8 + kp, dx = qx + m * kp, sx = dx + m * nc * 4;
-      let xp = c.ptr(x);
-      if (pad) {
-        xp = sx + m * nc * 8;
-        const buf = ex.memory.buffer, src = new Float32Array(buf, c.ptr(x), m * k), dst = new Float32Array(buf, xp, m * kp);
-        dst.fill(0);
-        for (let i = 0; i < m; i++) dst.set(src.subarray(i * k, (i + 1) * k), i * kp);
-      }
-      ex.quantizeRowsQ8(xp, qx, dx, sx, m, kp);
+      const qx = w8 + kp, dx = qx + m * kp;
+      ex.lutQuantizeX(c.ptr(x), qx, dx, m, k);
       ex.lut(...w, qx, dx, w8, c.ptr(out), m, n, k, bits, seg);
     } finally {
       heap.release(w8, bytes);
