@@ -4,6 +4,7 @@
 // codebooks, both through the `lut` kernel) beside Q8_0 / Q4_0 (`qmatmul`) and float32
 // (`matmul`), as GEMVs per second, effective weight GB/s and the tokens/s a 7B-parameter model
 // would get at that rate (weights read once per token). Run alone: `node bench/quant.mjs [--quick] [--out file]`.
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 function lcg(seed) { let s = seed >>> 0; return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296; }
 /** Median ms of fn over reps runs after one warm-up; fn returns a tensor, read back each time. */
@@ -23,27 +24,31 @@ export async function runQuantBench({ quick = false, log = console.log } = {}) {
   const eg = await import(process.env.EG_BENCH_DIST ?? '../dist/edgegrad.node.js');
   const out = { fwht: [], gemv: [] };
   const n = quick ? 2048 : 4096, bytes = n * n * 4;
+  if (!process.env.VK_ICD_FILENAMES && (await import('node:fs')).existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
   const rnd = lcg(7);
   const data = Float32Array.from({ length: n * n }, () => rnd() * 2 - 1);
 
-  // ---- FWHT per backend vs the bandwidth that backend reads at
-  const backends = ['wasm', 'js'];
-  if (typeof navigator !== 'undefined' || process.env.EG_BENCH_WEBGPU) backends.push('webgpu');
-  for (const backend of backends) {
-    try { await eg.init({ backend }); } catch (e) { log(`  ${backend}: not available (${e.message.split('\n')[0]})`); continue; }
-    const x = eg.tensor(data, [n, n]), reps = backend === 'js' ? 1 : 5;
+  // ---- FWHT per backend vs the bandwidth that backend reads at; a software WebGPU adapter is
+  // skipped (SwiftShader took ~60 s for one block-128 FWHT of [1024, 1024])
+  for (const backend of ['wasm', 'js', 'webgpu']) {
+    let info;
+    try { info = await eg.init({ backend }); } catch (e) { log(`  FWHT ${backend}: not available (${e.message.split('\n')[0]})`); continue; }
+    if (info.selected !== backend) { log(`  FWHT ${backend}: not available (init selected ${info.selected})`); continue; }
+    if (backend === 'webgpu' && info.backends?.webgpu?.software) { log('  FWHT webgpu: software adapter, skipped'); continue; }
+    const m = n;
+    const x = eg.tensor(data, [m, m]), reps = backend === 'js' ? 1 : 5;
     const sumMs = await time(eg, () => eg.sum(x), reps);
-    const row = { backend, shape: [n, n], block: 128 };
-    for (const block of [128, n]) {
+    const row = { backend, shape: [m, m] };
+    for (const block of [128, m]) {
       const ms = await time(eg, () => eg.quant.hadamard(x, { block }), reps);
-      row[`block${block === n ? 'N' : block}Ms`] = +ms.toFixed(2);
+      row[`block${block === m ? 'N' : block}Ms`] = +ms.toFixed(2);
       // a transform reads and writes the matrix once: its time against a pure read of both
-      row[`block${block === n ? 'N' : block}VsBandwidth`] = +((2 * sumMs) / ms).toFixed(2);
+      row[`block${block === m ? 'N' : block}VsBandwidth`] = +((2 * sumMs) / ms).toFixed(2);
     }
-    row.readGBs = +(bytes / sumMs / 1e6).toFixed(2);
+    row.readGBs = +((m * m * 4) / sumMs / 1e6).toFixed(2);
     out.fwht.push(row);
-    log(`  FWHT [${n}, ${n}] ${backend}: block 128 ${row.block128Ms} ms, block ${n} ${row.blockNMs} ms; read bandwidth ${row.readGBs} GB/s `
-      + `-> ${(100 * row.block128VsBandwidth).toFixed(0)}% / ${(100 * row.blockNVsBandwidth).toFixed(0)}% of the bandwidth bound (read + write)`);
+    log(`  FWHT [${m}, ${m}] ${backend}: block 128 ${row.block128Ms} ms, block ${m} ${row.blockNMs} ms; `
+      + `read bandwidth ${row.readGBs} GB/s -> ${(100 * row.block128VsBandwidth).toFixed(0)}% / ${(100 * row.blockNVsBandwidth).toFixed(0)}% of the bandwidth bound (read + write)`);
     x.dispose();
   }
 

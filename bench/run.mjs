@@ -300,7 +300,7 @@ let quant = null;
 if (!stub && !flag('--no-quant')) {
   log('\n[quant] FWHT [4096, 4096] per backend vs read bandwidth; 1/2/4-bit GEMV (uniform, codebook) vs Q8_0 vs F32 on wasm');
   const f = join(tmp, 'quant.json');
-  const run = await runChild('quant', ['bench/quant.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  const run = await runChild('quant', ['bench/quant.mjs', ...(quick ? ['--quick'] : []), '--out', f], { env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp } });
   process.stdout.write(run.stdout);
   quant = readJson(f) ?? { error: 'quant run failed' };
 }
