@@ -3,7 +3,7 @@
 // (shared: one per codebook, or the one uniform grid) and a float32 scale per row segment.
 // Codes are packed with public ops, so a weight quantized on a GPU stays there.
 import { engine } from '../../runtime/engine.js';
-import { EdgegradError, fmtShape } from '../../runtime/errors.js';
+import { EdgegradError } from '../../runtime/errors.js';
 import { defOp } from '../autodiff/tape.js';
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
@@ -83,9 +83,4 @@ export class LutWeights {
   }
 
   dispose(): void { for (const t of [this.codes, this.tables, this.ids, this.scales]) t.dispose(); }
-}
-
-export function checkLutShape(op: string, shape: readonly number[]): void {
-  if (shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0))
-    throw new EdgegradError(op, `w must be a non-empty [out, in] matrix, got ${fmtShape(shape)}`, 'Reshape the weight to 2-D');
 }

@@ -10,7 +10,8 @@ import { keep } from '../memory.js';
 import { encodeBlocks } from './ggml-blocks.js';
 
 /** GGML block types run through qmatmul; 'uniform' (eg.quant.quantize) and 'codebook'
- *  (eg.quant.codebook) are subclasses that compute through dequantize(). */
+ *  (eg.quant.codebook) are subclasses that run through the lut kernel (lut-layout.ts; 8-bit
+ *  uniform codes through dequantize()). */
 export type QuantLayout = QuantType | 'uniform' | 'codebook';
 
 export class QuantizedTensor {
