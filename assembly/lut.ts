@@ -50,6 +50,30 @@ function unpackRow(cr: usize, tbl: v128, nc: i32, bits: i32, w8: usize): void {
   }
 }
 
+/** Two rows (codes at cr and cr + rb, tables t0, t1, one scale each) against one activation
+ *  row with a scale per 32 (S == 1): the activations are loaded and widened once for both. */
+// @ts-ignore: decorator
+@inline function gemvPair(cr: usize, rb: usize, t0: v128, t1: v128, xr: usize, dr: usize, nc: i32, bits: i32, out: usize, s0: f32, s1: f32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+  const cb = <usize>(4 * bits);
+  for (let c = 0; c < nc; c++) {
+    const cp = cr + <usize>c * cb, o = <usize>c << 5;
+    const x = v128.load(xr + o), y = v128.load(xr + o, 16);
+    const xl = i16x8.extend_low_i8x16_s(x), xh = i16x8.extend_high_i8x16_s(x), yl = i16x8.extend_low_i8x16_s(y), yh = i16x8.extend_high_i8x16_s(y);
+    const u = i8x16.swizzle(t0, codesLo(cp, bits)), v = i8x16.swizzle(t0, codesHi(cp, bits));
+    const p = i8x16.swizzle(t1, codesLo(cp + rb, bits)), q = i8x16.swizzle(t1, codesHi(cp + rb, bits));
+    const d0 = i32x4.add(i32x4.add(i32x4.dot_i16x8_s(xl, i16x8.extend_low_i8x16_s(u)), i32x4.dot_i16x8_s(xh, i16x8.extend_high_i8x16_s(u))),
+      i32x4.add(i32x4.dot_i16x8_s(yl, i16x8.extend_low_i8x16_s(v)), i32x4.dot_i16x8_s(yh, i16x8.extend_high_i8x16_s(v))));
+    const d1 = i32x4.add(i32x4.add(i32x4.dot_i16x8_s(xl, i16x8.extend_low_i8x16_s(p)), i32x4.dot_i16x8_s(xh, i16x8.extend_high_i8x16_s(p))),
+      i32x4.add(i32x4.dot_i16x8_s(yl, i16x8.extend_low_i8x16_s(q)), i32x4.dot_i16x8_s(yh, i16x8.extend_high_i8x16_s(q))));
+    const dc = f32x4.splat(load<f32>(dr + (<usize>c << 2)));
+    a0 = f32x4.add(a0, f32x4.mul(f32x4.convert_i32x4_s(d0), dc));
+    a1 = f32x4.add(a1, f32x4.mul(f32x4.convert_i32x4_s(d1), dc));
+  }
+  store<f32>(out, (f32x4.extract_lane(a0, 0) + f32x4.extract_lane(a0, 1) + f32x4.extract_lane(a0, 2) + f32x4.extract_lane(a0, 3)) * s0);
+  store<f32>(out, (f32x4.extract_lane(a1, 0) + f32x4.extract_lane(a1, 1) + f32x4.extract_lane(a1, 2) + f32x4.extract_lane(a1, 3)) * s1, 4);
+}
+
 /** x · row for one activation row (GEMV): codes unpacked and looked up in registers.
  *  Inlined with a constant `bits` per call site, so each width gets its own loop. */
 // @ts-ignore: decorator
@@ -115,7 +139,19 @@ export function lutDecode(codes: usize, tables: usize, ids: usize, scales: usize
 /** out[m, n] = x · Wᵀ with x given as qx int8 [m, kp] and dx f32 [m, kp/32] (lutQuantizeX). */
 export function lut(codes: usize, tables: usize, ids: usize, scales: usize, qx: usize, dx: usize, w8: usize, out: usize, m: i32, n: i32, k: i32, bits: i32, seg: i32): void {
   const kp = (k + 31) & ~31, nc = kp >> 5, S = (k + seg - 1) / seg;
-  for (let r = 0; r < n; r++) {
+  let r = 0;
+  if (m == 1 && S == 1) {
+    const rb = <usize>(nc * 4 * bits);
+    for (; r + 2 <= n; r += 2) {
+      const t0 = v128.load(tables + (<usize>load<i32>(ids + (<usize>r << 2)) << 4)), t1 = v128.load(tables + (<usize>load<i32>(ids + (<usize>r << 2), 4) << 4));
+      const cr = codes + <usize>r * rb, o = out + (<usize>r << 2), s0 = load<f32>(scales + (<usize>r << 2)), s1 = load<f32>(scales + (<usize>r << 2), 4);
+      if (bits == 4) gemvPair(cr, rb, t0, t1, qx, dx, nc, 4, o, s0, s1);
+      else if (bits == 3) gemvPair(cr, rb, t0, t1, qx, dx, nc, 3, o, s0, s1);
+      else if (bits == 2) gemvPair(cr, rb, t0, t1, qx, dx, nc, 2, o, s0, s1);
+      else gemvPair(cr, rb, t0, t1, qx, dx, nc, 1, o, s0, s1);
+    }
+  }
+  for (; r < n; r++) {
     const tbl = v128.load(tables + (<usize>load<i32>(ids + (<usize>r << 2)) << 4));
     const cr = codes + <usize>r * <usize>(nc * 4 * bits), sr = scales + <usize>(r * S) * 4;
     if (m == 1) {
