@@ -22,3 +22,4 @@ export function features(): i32 {
 export { quantizeRowsQ8, qmatmul } from './qmatmul';
 export { otLse } from './ot';
 export { fwht } from './fwht';
+export { lut, lutDecode, lutQuantizeX } from './lut';

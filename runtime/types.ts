@@ -57,6 +57,14 @@ export interface FwhtParams { segments: number; block: number; }
  *  Kernels may quantize x to 8-bit blocks (as llama.cpp does). */
 export interface QMatmulParams { type: import('./ggml.js').QuantType; m: number; n: number; k: number; }
 
+/** Table-lookup weights (family `lut`; layout in ts/quant/lut-layout.ts): W[r, j] =
+ *  scales[r·S + ⌊j/seg⌋] · tables[ids[r]][code(r, j)], S = ⌈k/seg⌉, kp = k rounded up to 32.
+ *  codes: int32 words, row r from word r·kp·bits/32, each 32 codes in `bits` words; tables:
+ *  int32 words holding 16 int8 entries per table; ids int32 [n]; scales float32 [n·S]. With x,
+ *  out[m, n] = x[m, k] · Wᵀ (kernels may quantize x to 8-bit blocks of 32, as qmatmul does);
+ *  with x null, out[n, k] = W (decode). bits 1–4; seg a multiple of 16 or k. */
+export interface LutParams { m: number; n: number; k: number; bits: number; seg: number; }
+
 import type { OptimKind } from './ops-table.js';
 export type { OptimKind } from './ops-table.js';
 /**
@@ -104,6 +112,7 @@ export interface Kernels<H> {
   otLse?(c: H, h: H, out: H, p: OtLseParams): void;
   qmatmul(x: H, w: H, out: H, p: QMatmulParams): void;
   fwht(x: H, out: H, p: FwhtParams): void;
+  lut(x: H | null, codes: H, tables: H, ids: H, scales: H, out: H, p: LutParams): void;
   /** In place on p/s0/s1/s2; `out` is unused (pass p). */
   optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }

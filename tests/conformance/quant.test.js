@@ -135,7 +135,11 @@ export default function (test, { eg, backend }) {
     for (let i = 0; i < 3; i++) for (let j = 0; j < n; j++) { let s = b[j]; for (let t = 0; t < k; t++) s += x[i * k + t] * Wd[j * k + t]; want[i * n + j] = s; }
     const y = eg.quant.linear(eg.tensor(x, [3, k]), q, eg.tensor(b));
     assertShape(y, [3, n], 'quant.linear');
-    assertClose(await y.data(), want, { rtol: 1e-4, atol: 1e-4 }, 'quant.linear vs dequantize-then-matmul');
+    // wasm quantizes the activations to 8 bits per 32 (API.md: error within 1% of the output's RMS,
+    // ~0.6% expected; 18 outputs scatter, so 2.5% here; codebook.test.js pools many products)
+    const got = await y.data(), rmsOf = (v) => Math.sqrt(v.reduce((a, e) => a + e * e, 0) / v.length);
+    if (backend === 'wasm') assert(rmsOf(got.map((v, i) => v - want[i])) <= 0.025 * rmsOf(want), 'quant.linear vs dequantize-then-matmul: error RMS above 2.5%');
+    else assertClose(got, want, { rtol: 1e-4, atol: 1e-4 }, 'quant.linear vs dequantize-then-matmul');
     q.dispose();
     await expectThrows(() => eg.quant.quantize(wt, { bits: 5 }), /quant\.quantize.*bits must be one of/, 'bits 5');
     await expectThrows(() => eg.quant.quantize(wt, { bits: 4, grid: 'kl' }), /unknown grid kl/, 'grid');

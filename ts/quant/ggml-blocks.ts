@@ -12,7 +12,7 @@ const nearest = (v: number): number => {
   const r = Math.round(v);
   return r - v === 0.5 && (r & 1) ? r - 1 : r;
 };
-const putHalf = (b: Uint8Array, o: number, x: number): number => {
+export const putHalf = (b: Uint8Array, o: number, x: number): number => {
   const h = floatToHalf(x);
   b[o] = h & 0xff;
   b[o + 1] = h >> 8;
@@ -75,6 +75,18 @@ const q4_K: Encoder = (x, xo, b, o) => {
     ls[s] = d ? Math.min(63, nearest(scales[s] / d)) : 0;
     lm[s] = dmin ? Math.min(63, nearest(mins[s] / dmin)) : 0;
   }
+  const L = new Uint8Array(256);
+  for (let s = 0; s < 8; s++) {
+    const d1 = fr(d * ls[s]), m1 = fr(dmin * lm[s]);
+    if (!d1) continue;
+    for (let l = 0; l < 32; l++) L[32 * s + l] = Math.max(0, Math.min(15, nearest((x[xo + 32 * s + l] + m1) / d1)));
+  }
+  packQ4K(b, o, ls, lm, L);
+};
+
+/** The 6-bit sub-block scales and mins (ls, lm) and the 256 nibbles L of a Q4_K block at o
+ *  (d and dmin already written at o and o + 2). */
+export function packQ4K(b: Uint8Array, o: number, ls: Uint8Array, lm: Uint8Array, L: Uint8Array): void {
   const sc = o + 4;
   for (let j = 0; j < 12; j++) b[sc + j] = 0;
   for (let j = 0; j < 8; j++) {
@@ -85,15 +97,9 @@ const q4_K: Encoder = (x, xo, b, o) => {
       b[sc + j] |= (lm[j] >> 4) << 6;
     }
   }
-  const L = new Uint8Array(256);
-  for (let s = 0; s < 8; s++) {
-    const d1 = fr(d * ls[s]), m1 = fr(dmin * lm[s]);
-    if (!d1) continue;
-    for (let l = 0; l < 32; l++) L[32 * s + l] = Math.max(0, Math.min(15, nearest((x[xo + 32 * s + l] + m1) / d1)));
-  }
   for (let j = 0; j < 4; j++)
     for (let l = 0; l < 32; l++) b[o + 16 + 32 * j + l] = L[64 * j + l] | (L[64 * j + 32 + l] << 4);
-};
+}
 
 const q6_K: Encoder = (x, xo, b, o) => {
   const scales = new Float32Array(16);

@@ -4,3 +4,5 @@ export { hadamard } from './hadamard.js';
 export { quantize, UniformQuantized } from './uniform.js';
 export { quest } from './quest.js';
 export { autotune } from './autotune.js';
+export { codebook, CodebookQuantized } from './codebook.js';
+export { toGGML } from './export.js';

@@ -7,8 +7,9 @@ import { QUANT_TYPES, type QuantType } from '../../runtime/ggml.js';
 import { assertTensor, releaseTemps, wrap } from '../ops/util.js';
 import { QuantizedTensor } from './qtensor.js';
 
-/** x · dequantize(qw)ᵀ (+ bias) for x [..., in] and qw [out, in] -> [..., out]. The wasm
- *  kernel quantizes x to 8-bit blocks as llama.cpp does (error ~1e-3 of the output RMS). */
+/** x · dequantize(qw)ᵀ (+ bias) for x [..., in] and qw [out, in] -> [..., out]: GGML blocks
+ *  through qmatmul, packed 1–4-bit codes and codebooks through lut. The wasm kernels quantize
+ *  x to 8-bit blocks of 32 as llama.cpp does (API.md: error within 1% of the output RMS). */
 export function linear(x: Tensor, qw: QuantizedTensor, bias?: Tensor): Tensor {
   assertTensor('quant.linear', x, 'x');
   if (!(qw instanceof QuantizedTensor)) throw new EdgegradError('quant.linear', `qw must be a QuantizedTensor, got ${qw === null ? 'null' : typeof qw}`, 'Make one with eg.quant.quantizeGGML or load it from a GGUF file');
@@ -19,6 +20,13 @@ export function linear(x: Tensor, qw: QuantizedTensor, bias?: Tensor): Tensor {
   if (bias !== undefined) {
     assertTensor('quant.linear', bias, 'bias');
     if (bias.rank !== 1 || bias.shape[0] !== n) throw new EdgegradError('quant.linear', `bias ${fmtShape(bias.shape)} must be [${n}]`, 'Pass one bias per output');
+  }
+  const viaLut = qw.lutLinear(x);
+  if (viaLut) {
+    if (!bias) return viaLut;
+    const out = add(viaLut, bias);
+    releaseTemps([viaLut]);
+    return out;
   }
   if (!QUANT_TYPES.includes(qw.type as QuantType)) {
     // uniform / codebook layouts: x · dequantize(W)ᵀ with public ops (differentiable in x and bias)

@@ -10,7 +10,8 @@ import { keep } from '../memory.js';
 import { encodeBlocks } from './ggml-blocks.js';
 
 /** GGML block types run through qmatmul; 'uniform' (eg.quant.quantize) and 'codebook'
- *  (eg.quant.codebook) are subclasses that compute through dequantize(). */
+ *  (eg.quant.codebook) are subclasses that run through the lut kernel (lut-layout.ts; 8-bit
+ *  uniform codes through dequantize()). */
 export type QuantLayout = QuantType | 'uniform' | 'codebook';
 
 export class QuantizedTensor {
@@ -51,6 +52,9 @@ export class QuantizedTensor {
     dequantizeInto(this.type as QuantType, asBytes(engine.readSync(s)), 0, out.length, out);
     return Tensor.make(engine.fromData(out, 'float32'), this.shape);
   }
+
+  /** @internal x · dequantize()ᵀ through the `lut` kernel, or null when this layout has none. */
+  lutLinear(_x: Tensor): Tensor | null { return null; }
 
   dispose(): void { this.packed.dispose(); }
   [Symbol.dispose](): void { this.dispose(); }

@@ -1,13 +1,15 @@
 // eg.quant.quantize: uniform centred grids along the last axis of a [out, in] weight, per
-// tensor, row or block, optionally in the Hadamard domain. Codes are held one per byte
-// (uint8) on the weight's backend beside one float32 scale per group.
+// tensor, row or block, optionally in the Hadamard domain. Up to 4 bits the codes are packed
+// densely as table-lookup weights (lut-layout.ts: the grid is one int8 table, odd integers
+// times half a step) and quant.linear runs the `lut` kernel; 8-bit codes are one byte each.
 import { EdgegradError, fmtShape } from '../../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
-import { assertTensor } from '../ops/util.js';
+import { assertTensor, releaseTemps } from '../ops/util.js';
 import { keep, scope } from '../memory.js';
-import { zerosLike } from '../creation.js';
+import { zeros, zerosLike } from '../creation.js';
 import { QuantizedTensor } from './qtensor.js';
+import { LutWeights, codeBits, packCodes, packTables } from './lut-layout.js';
 import { hadamard } from './hadamard.js';
 import { GAUSSIAN_ALPHA, codes, fakeQuant, levelValues, levelsOf, rms, type Bits } from './grid.js';
 
@@ -39,10 +41,13 @@ export class UniformQuantized extends QuantizedTensor {
   readonly rotation: number;
   /** @internal one scale per group, [groups, 1] */
   readonly scales: Tensor;
+  /** @internal the packed codes up to 4 bits (null: one uint8 per code in `packed`) */
+  readonly lut: LutWeights | null;
 
   /** @internal use eg.quant.quantize */
-  constructor(shape: readonly [number, number], packed: Tensor, scales: Tensor, bits: Bits, grid: Grid, rotation: number) {
-    super('uniform', shape, packed, packed.size);
+  constructor(shape: readonly [number, number], packed: Tensor, scales: Tensor, bits: Bits, grid: Grid, rotation: number, lut: LutWeights | null) {
+    super('uniform', shape, packed, lut ? lut.byteLength : packed.size);
+    this.lut = lut;
     this.scales = keep(scales);
     this.bitWidth = bits;
     this.grid = grid;
@@ -55,6 +60,7 @@ export class UniformQuantized extends QuantizedTensor {
   /** float32 [out, in] in the original (un-rotated) domain. */
   override dequantize(): Tensor {
     return scope(() => {
+      if (this.lut) { const w = this.lut.decode(); return this.rotation ? hadamard(w, { block: this.rotation }) : w; }
       const g = this.scales.shape[0];
       const k = o.reshape(o.cast(this.packed, 'float32'), [g, this.packed.size / g]);
       const w = o.reshape(levelValues(k, this.scales, this.levels), this.shape);
@@ -62,7 +68,16 @@ export class UniformQuantized extends QuantizedTensor {
     });
   }
 
-  override dispose(): void { super.dispose(); this.scales.dispose(); }
+  /** Through the packed codes; a rotation moves onto x (x·(W·H)ᵀ = (x·H)·Wᵀ, H symmetric). */
+  override lutLinear(x: Tensor): Tensor | null {
+    if (!this.lut) return null;
+    if (!this.rotation) return this.lut.linear(x);
+    const xr = hadamard(x, { block: this.rotation }), y = this.lut.linear(xr);
+    releaseTemps([xr]);
+    return y;
+  }
+
+  override dispose(): void { super.dispose(); this.scales.dispose(); this.lut?.dispose(); }
   override toString(): string { return `QuantizedTensor(uniform ${this.bitWidth}-bit ${this.grid} ${fmtShape(this.shape)} on ${this.packed.device})`; }
 }
 
@@ -116,12 +131,25 @@ export function quantize(w: Tensor, opts: QuantizeOptions): UniformQuantized {
   if (!GRIDS.includes(grid)) throw new EdgegradError(op, `unknown grid ${String(grid)}`, `Use one of ${GRIDS.join(', ')}`);
   if (rotate !== null && rotate !== 'hadamard') throw new EdgegradError(op, `rotate must be 'hadamard' or null, got ${String(rotate)}`, "Pass rotate: 'hadamard' or leave it out");
   const groups = groupRows(op, w.shape, granularity);
-  const rotation = rotate ? rotationBlock(w.shape[1]) : 0;
-  const [packed, scales] = scope(() => {
+  const [n, k] = w.shape, len = w.size / groups;
+  if (levels <= 16 && len < k && len % 16)
+    throw new EdgegradError(op, `${bits}-bit codes are packed in 16-weight vectors; block ${len} splits them`, 'Use a block that is a multiple of 16 (e.g. 32)');
+  const rotation = rotate ? rotationBlock(k) : 0;
+  return scope(() => {
     const wr = rotation ? hadamard(w, { block: rotation }) : w;
-    const x = o.reshape(wr, [groups, w.size / groups]);
+    const x = o.reshape(wr, [groups, len]);
     const s = gridScale(x, grid, bits, levels);
-    return [o.cast(o.reshape(codes(x, s, levels), [w.size]), 'uint8'), s];
+    const q = codes(x, s, levels);
+    if (levels > 16) return new UniformQuantized([n, k], o.cast(o.reshape(q, [w.size]), 'uint8'), s, bits, grid, rotation, null);
+    // the grid's levels as int8: odd integers times half a step (ternary: −1, 0, 1 times a step)
+    const table = new Int8Array(16);
+    for (let i = 0; i < levels; i++) table[i] = levels % 2 ? i - (levels - 1) / 2 : 2 * i - (levels - 1);
+    const unit = levels % 2 ? 1 : 1 / (levels - 1);
+    const bitsOf = codeBits(levels), packed = packCodes(o.reshape(q, [n, k]), bitsOf);
+    const rowScales = o.reshape(groups === 1 ? o.broadcastTo(s, [n, 1]) : s, [groups === 1 ? n : groups]);
+    const lut = new LutWeights([n, k], bitsOf, Math.min(len, k), packed, packTables(table), zeros([n], 'int32'), o.mul(rowScales, unit));
+    return new UniformQuantized([n, k], packed, s, bits, grid, rotation, lut);
   });
-  return new UniformQuantized([w.shape[0], w.shape[1]], packed, scales, bits, grid, rotation);
 }
+
+

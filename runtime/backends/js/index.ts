@@ -14,8 +14,9 @@ import { optimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
 import { otLse } from './ot.js';
+import { lut } from './lut.js';
 
-export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht };
+export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht, lut };
 
 export function createJsBackend(): Backend<TypedArray> {
   let bytes = 0;

@@ -19,6 +19,7 @@ import { where, whereSupports } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { fwht } from './fwht.js';
+import { lut } from './lut.js';
 import { optimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
@@ -59,7 +60,7 @@ const supportsBy: SupportsFn = (kernel, p) => {
     case 'copy': return copySupports(p as never);
     case 'where': return whereSupports(p as never);
     case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep': case 'otLse':
-    case 'spmm': case 'scatterAdd': case 'qmatmul': case 'fwht':
+    case 'spmm': case 'scatterAdd': case 'qmatmul': case 'fwht': case 'lut':
       return floatOnly(p);
     case 'gather': case 'cast':
       return true; // every dtype
@@ -76,7 +77,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
     binary: binary(c), unary: unary(c), reduce: reduce(c), matmul: matmul(c, packs), copy: copy(c),
     gather: gather(c), where: where(c), cast: cast(c), softmax: softmax(c), logSumExp: logSumExp(c),
     layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c),
-    spmm: spmm(c), scatterAdd: scatterAdd(c), qmatmul: qmatmul(c), fwht: fwht(c),
+    spmm: spmm(c), scatterAdd: scatterAdd(c), qmatmul: qmatmul(c), fwht: fwht(c), lut: lut(c),
   });
 
   return {

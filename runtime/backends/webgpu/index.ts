@@ -22,6 +22,7 @@ import { webgpuOptimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
 import { qmatmul } from './qmatmul.js';
+import { lut } from './lut.js';
 
 export { GpuHandle } from './storage.js';
 export { openAdapter, GPU_REQUEST_TIMEOUT_MS, type AdapterInfo, type DeviceOptions, type OpenedAdapter } from './device.js';
@@ -89,6 +90,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     otLse: (c, h, out, p) => otLse(L, c, h, out, p),
     qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
     fwht: (x, out, p) => fwht(L, x, out, p),
+    lut: (x, c, t, i, s, out, p) => lut(L, x, c, t, i, s, out, p),
   };
 
   const backend: Backend<GpuHandle> = {
