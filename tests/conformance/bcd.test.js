@@ -48,20 +48,33 @@ export default function (test, { eg }) {
     }
   });
 
-  test('optim.bcd: greedy rules converge within 1.1x the cyclic iterations on a badly scaled problem', async () => {
+  test('optim.bcd: a greedy step is the best single-coordinate step; greedy rules converge on a badly scaled problem', async () => {
     const r = rng(722);
     const m = 50, n = 20;
     const A = mk(r, m, n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A[i * n + j] *= j < 3 ? 10 : 0.3; // a few dominant columns
     const b = Float64Array.from({ length: m }, () => r.normal());
+    const A32 = Float64Array.from(Float32Array.from(A)), b32 = Float64Array.from(Float32Array.from(b));
+    // from x = 0, minimising exactly over coordinate j lowers ½‖Ax − b‖² by (a_jᵀb)² / (2‖a_j‖²)
+    const f0 = 0.5 * b32.reduce((s, v) => s + v * v, 0);
+    let best = f0;
+    for (let j = 0; j < n; j++) {
+      let g = 0, L = 0;
+      for (let i = 0; i < m; i++) { g += A32[i * n + j] * b32[i]; L += A32[i * n + j] ** 2; }
+      best = Math.min(best, f0 - (g * g) / (2 * L));
+    }
     const iters = {};
     for (const rule of ['cyclic', 'gsl', 'gsq']) {
       const res = await eg.optim.bcd({ kind: 'leastSquares', A: eg.tensor(Float32Array.from(A), [m, n]), b: eg.tensor(Float32Array.from(b)) }, { rule, maxIter: 20000, tol: 1e-6 });
       assert(res.converged, `${rule} not converged`);
       iters[rule] = res.iterations;
+      // Gauss–Southwell–Lipschitz and GS-q pick that best coordinate (for 1-wide blocks both
+      // maximise g_j²/L_j); cyclic takes coordinate 0, which is no better
+      if (rule !== 'cyclic') assertClose([res.objective[1]], [best], { rtol: 1e-9, atol: 1e-12 }, `${rule}: first step is the best coordinate step`);
+      else assert(res.objective[1] >= best * (1 - 1e-12), `cyclic's first step ${res.objective[1]} beats the best coordinate step ${best}`);
     }
-    // greedy is usually ahead here but not on every draw (473 vs 463 seen): the bound is 1.1x
-    assert(iters.gsq <= 1.1 * iters.cyclic && iters.gsl <= 1.1 * iters.cyclic, `iterations ${JSON.stringify(iters)}`);
+    // greedy is usually, not always, ahead over a whole run (473 vs 463 and 695 vs 543 seen)
+    assert(iters.gsl === iters.gsq, `for 1-wide blocks gsl and gsq are one rule: ${JSON.stringify(iters)}`);
   });
 
   test('optim.bcd logistic and lasso: monotone, stationary at the stop', async () => {
