@@ -5,27 +5,13 @@
 // quantized and served by eg.quant.linear (the lut kernel). Prints the relative reconstruction
 // error Σ(Ŵ − W)² / ΣW² over the three layers and the test accuracy per method and bit width.
 import * as eg from '../../dist/edgegrad.node.js';
-import { spiral, prepare, prng } from '../train/data.mjs';
+import { setup, fit, EPOCHS } from './spiral.mjs';
 
-const backend = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'wasm';
-await eg.init({ backend });
-const data = prepare(spiral({ classes: 5, perClass: 400, noise: 0.2, seed: 7 }), { every: 5, shuffleSeed: 11 });
-const EPOCHS = 12, BATCH = 64;
+const { backend, data } = await setup();
 
 const net = eg.nn.mlp([data.features, 64, 64, data.classes], { key: eg.random.key(0), activation: 'relu' });
 const params = net.init();
-{
-  const vg = eg.valueAndGrad((p, xb, yb) => eg.nn.crossEntropy(net.apply(p, xb), yb));
-  const opt = eg.optim.adam(params, { lr: 1e-2 });
-  const X = eg.tensor(data.train.x, [data.train.n, data.features]), Y = eg.tensor(data.train.y);
-  const r = prng(1), n = data.train.n;
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) { const j = Math.floor(r.next() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-    for (let s = 0; s < n; s += BATCH) eg.scope(() => { const idx = order.slice(s, s + BATCH); opt.step(vg(params, eg.gather(X, idx, 0), eg.gather(Y, idx, 0))[1]); });
-  }
-  eg.dispose([X, Y]);
-}
+fit(net, params, data);
 const Xt = eg.tensor(data.test.x, [data.test.n, data.features]), Yt = eg.tensor(data.test.y);
 // layers as [out, in], the layout quant.linear and GGUF use
 const layers = [];

@@ -4,36 +4,18 @@
 // bits (QuEST's grid, the gradient passed everywhere). Prints the test accuracy per run; the
 // accuracy is that of the quantized model (weights on the grid at evaluation too).
 import * as eg from '../../dist/edgegrad.node.js';
-import { spiral, prepare, prng } from '../train/data.mjs';
+import { setup, fit, EPOCHS } from './spiral.mjs';
 
-const backend = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'wasm';
-await eg.init({ backend });
-const data = prepare(spiral({ classes: 5, perClass: 400, noise: 0.2, seed: 7 }), { every: 5, shuffleSeed: 11 });
-const EPOCHS = 12, BATCH = 64;
+const { backend, data } = await setup();
 
 async function run(quant) {
   const net = eg.nn.mlp([data.features, 64, 64, data.classes], { key: eg.random.key(0), activation: 'relu' });
   const params = net.init();
   const weights = (p) => (quant ? p.map(({ W, b }) => ({ W: eg.quant.quest(W, quant), b })) : p);
-  const lossOf = (p, xb, yb) => eg.nn.crossEntropy(net.apply(weights(p), xb), yb);
-  const vg = eg.valueAndGrad(lossOf);
-  const opt = eg.optim.adam(params, { lr: 1e-2 });
-  const X = eg.tensor(data.train.x, [data.train.n, data.features]), Y = eg.tensor(data.train.y);
-  const r = prng(1), n = data.train.n;
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) { const j = Math.floor(r.next() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-    for (let s = 0; s < n; s += BATCH) {
-      eg.scope(() => {
-        const idx = order.slice(s, s + BATCH);
-        const [, grads] = vg(params, eg.gather(X, idx, 0), eg.gather(Y, idx, 0));
-        opt.step(grads);
-      });
-    }
-  }
+  fit(net, params, data, { weights });
   const Xt = eg.tensor(data.test.x, [data.test.n, data.features]), Yt = eg.tensor(data.test.y);
   const acc = await eg.scope(() => eg.nn.accuracy(net.apply(weights(params), Xt), Yt)).item();
-  eg.dispose([params, X, Y, Xt, Yt]);
+  eg.dispose([params, Xt, Yt]);
   return acc;
 }
 
