@@ -9,6 +9,7 @@ import {
   BINARY_NOT_EQUAL, BINARY_LESS, BINARY_LESS_EQUAL, BINARY_GREATER, BINARY_GREATER_EQUAL,
   BINARY_FIRST_COMPARE as CMP, DTYPE_FLOAT32, DTYPE_INT32,
 } from './codes';
+import { TLS_BASE } from './scratch';
 
 @inline function powLanes(a: v128, b: v128, isInt: bool): v128 {
   let r = a;
@@ -67,8 +68,8 @@ import {
 // block-sized chunks with that operand's pointer held still, so contiguous and
 // broadcast runs share one loop (no per-mode copies for Binaryen to fold together).
 const CHUNK = 256;
-const SPLAT_A: usize = memory.data(CHUNK * 4, 16);
-const SPLAT_B: usize = memory.data(CHUNK * 4, 16);
+const SPLAT_A: usize = memory.data(CHUNK * 4, 16) + TLS_BASE;
+const SPLAT_B: usize = memory.data(CHUNK * 4, 16) + TLS_BASE;
 
 /** n contiguous elements of a and b (4-byte lanes) into out (4-byte, or 1-byte for comparisons). */
 @inline function span<T>(op: i32, a: usize, b: usize, out: usize, n: i32): void {

@@ -3,7 +3,7 @@
 export { binary } from './binary';
 export { unaryF32, unaryI32 } from './unary';
 export { reduce } from './reduce';
-export { matmul, matmulPackABytes, matmulPackBBytes, matmulPackedBBytes, matmulPackB, matmulPacksB } from './matmul';
+export { matmul, matmulPackABytes, matmulPackBBytes, matmulPackedBBytes, matmulPackB, matmulPacksB, matmulRange, matmulRangeUnits } from './matmul';
 export { copy, transpose } from './copy';
 export { gather } from './gather';
 export { where } from './where';

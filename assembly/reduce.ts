@@ -5,6 +5,7 @@
 // in registers, so every input line is read exactly once.
 
 import { REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, REDUCE_MIN, REDUCE_ARGMAX, REDUCE_ARGMIN, DTYPE_FLOAT32 } from './codes';
+import { TLS_BASE } from './scratch';
 
 const SUM = REDUCE_SUM, MEAN = REDUCE_MEAN, MAX = REDUCE_MAX, MIN = REDUCE_MIN, ARGMAX = REDUCE_ARGMAX;
 
@@ -142,7 +143,7 @@ function sumRowI32(x: usize, n: i32): i32 {
 }
 
 // f64 partial sums of a 16-wide strip: float sums flush their f32 lanes here every 64 rows.
-const F64ACC: usize = memory.data(128, 16);
+const F64ACC: usize = memory.data(128, 16) + TLS_BASE;
 
 @inline function flush(slot: i32, v: v128): void {
   const q = F64ACC + (<usize>slot << 5);

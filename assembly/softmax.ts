@@ -3,8 +3,9 @@
 // hit it in L1/L2. exp is evaluated once per element: the exp pass writes e^(x - max)
 // to out and sums it, the last pass scales out in place.
 import { vexpNonPos, fsplat } from './vmath';
+import { TLS_BASE } from './scratch';
 
-const TAIL: usize = memory.data(16, 16);
+const TAIL: usize = memory.data(16, 16) + TLS_BASE;
 
 @inline function hmax(v: v128): f32 {
   const h = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));

@@ -1,5 +1,6 @@
 import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
+import { webThreads } from '../threads/web.js';
 
 const D = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>>; writeFile(u: URL, d: Uint8Array): Promise<void>; cwd(): string } }).Deno;
 setPlatform({
@@ -10,6 +11,7 @@ setPlatform({
   baseUrl: () => (D ? dirUrl(D.cwd()) : undefined),
   gpu: navigatorGpu,
   canCompileBytes: true,
+  threads: async () => webThreads(() => new Worker(new URL('./edgegrad.worker.js', import.meta.url), { type: 'module' }), new URL('./edgegrad.threads.wasm', import.meta.url)),
 });
 
 export * from '../../ts/index.js';
