@@ -13,7 +13,7 @@ interface NodeWorker {
 }
 
 export async function nodeThreads(script: URL, wasm: WasmSource): Promise<PlatformThreads | { reason: string }> {
-  let wt: { Worker: new (u: URL) => NodeWorker };
+  let wt: { Worker: new (u: URL, o: { execArgv: string[] }) => NodeWorker };
   let os: { availableParallelism?(): number; cpus(): unknown[] };
   try {
     wt = (await import('node:worker_threads' as string)) as typeof wt;
@@ -25,7 +25,8 @@ export async function nodeThreads(script: URL, wasm: WasmSource): Promise<Platfo
     wasm,
     cores: os.availableParallelism?.() ?? os.cpus().length,
     spawn(): ThreadWorker {
-      const w = new wt.Worker(script);
+      // not the parent's flags: --input-type or an -e script would stop the worker from loading
+      const w = new wt.Worker(script, { execArgv: [] });
       w.unref();
       return {
         post: (m) => w.postMessage(m),

@@ -19,11 +19,12 @@ export function serve(start: WorkerStart, reply: (r: WorkerReply) => void): void
     reply({ ready: false, error: (e as Error).message });
     return;
   }
-  reply({ ready: true });
   const ctl = new Int32Array(start.control);
   const args = argsView(start.control, start.workers);
   const seqAt = SEQ + start.index, base = start.index * SLOT;
+  // read before saying ready: the first job may be posted the moment the reply arrives
   let seen = Atomics.load(ctl, seqAt);
+  reply({ ready: true });
   for (;;) {
     for (let i = 0; i < SPIN && Atomics.load(ctl, seqAt) === seen; i++);
     Atomics.wait(ctl, seqAt, seen);

@@ -13,6 +13,9 @@ function assertSameBits(got, want, what) {
   }
 }
 
+/** The matmul suite's error scale: sums of k products of unit normals are about √k in size. */
+const contract = (size, k) => new Float64Array(size).fill(Math.sqrt(k) * 3);
+
 export default (test, { eg, backend, runtime, threads }) => {
   const wasm = () => eg.capabilities().backends.wasm;
 
@@ -106,7 +109,7 @@ export default (test, { eg, backend, runtime, threads }) => {
         const bt = tB ? eg.transpose(eg.tensor(B, [k, n])) : eg.tensor(B, [k, n]);
         const { one, many } = await both(() => read([eg.matmul(at, bt, { transposeA: tA, transposeB: tB })]));
         const what = `[${m},${k}]${tA ? 'ᵀ' : ''} x [${k},${n}]${tB ? 'ᵀ' : ''}`;
-        assertClose(many[0], matmulOracle(A, B, m, n, k), tol('matmul', backend), what);
+        assertClose(many[0], matmulOracle(A, B, m, n, k), tol('matmul', backend), what, contract(m * n, k));
         assertSameBits(many[0], one[0], what);
       }
     }
@@ -115,7 +118,7 @@ export default (test, { eg, backend, runtime, threads }) => {
     const A = randn(r, [bt, m, k]), B = randn(r, [bt, k, n]);
     const { one, many, launches } = await both(() => read([eg.matmul(eg.tensor(A, [bt, m, k]), eg.tensor(B, [bt, k, n]))]));
     assert(launches >= 1, 'the batched product was not split');
-    assertClose(many[0], matmulOracle(A, B, m, n, k, bt), tol('matmul', backend), `batch ${bt} of [${m},${k}] x [${k},${n}]`);
+    assertClose(many[0], matmulOracle(A, B, m, n, k, bt), tol('matmul', backend), `batch ${bt} of [${m},${k}] x [${k},${n}]`, contract(bt * m * n, k));
     assertSameBits(many[0], one[0], 'batched matmul');
   });
 

@@ -15,7 +15,8 @@ export const now = () => (typeof performance !== 'undefined' && performance.now 
  * and ctx.threads = the thread count.
  */
 export const VARIANTS = {
-  'wasm-mt': { backend: 'wasm', init: { threads: 2 }, suites: ['elementwise', 'reduce', 'matmul', 'optim', 'nn', 'llm', 'threads'] },
+  // split threshold 0: every call with 2+ rows or blocks is split, small test shapes included
+  'wasm-mt': { backend: 'wasm', init: { threads: 2, thresholds: { threads: 0 } }, suites: ['elementwise', 'reduce', 'matmul', 'optim', 'nn', 'llm', 'threads'] },
 };
 
 /** Whether a backend (or variant) has tests left under the --suite filter. */
