@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-cold] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-cold] [--no-threads] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -295,6 +295,16 @@ if (!stub && !flag('--no-ot')) {
   ot = readJson(f) ?? { error: 'ot run failed' };
 }
 
+// Threads (issue 9): our 1 vs 2 threads, interleaved in one process.
+let threads = null;
+if (!stub && !flag('--no-threads')) {
+  log('\n[threads] edgegrad wasm, 1 vs 2 threads (init({ threads: 2 })); peers run one thread under Node');
+  const f = join(tmp, 'threads.json');
+  const run = await runChild('threads', ['bench/threads.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
+  process.stdout.write(run.stdout);
+  threads = readJson(f) ?? { error: 'threads run failed' };
+}
+
 // Cold start (issue 9): fresh processes / isolates / pages, its own script.
 let cold = null;
 if (!stub && !flag('--no-cold')) {
@@ -319,7 +329,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer, solvers, linalg, ot, cold,
+  readback, oponly, optimizer, solvers, linalg, ot, cold, threads,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },
