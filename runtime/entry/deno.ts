@@ -1,6 +1,6 @@
 import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
-import { webThreads } from '../threads/web.js';
+import { nodeThreads } from '../threads/node.js';
 
 const D = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>>; writeFile(u: URL, d: Uint8Array): Promise<void>; cwd(): string } }).Deno;
 setPlatform({
@@ -11,7 +11,9 @@ setPlatform({
   baseUrl: () => (D ? dirUrl(D.cwd()) : undefined),
   gpu: navigatorGpu,
   canCompileBytes: true,
-  threads: async () => webThreads(() => new Worker(new URL('./edgegrad.worker.js', import.meta.url), { type: 'module' }), new URL('./edgegrad.threads.wasm', import.meta.url)),
+  // Deno's web Workers keep the process alive until terminated; its node:worker_threads ones
+  // can be unref'd, so a script with an idle pool ends without a dispose().
+  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), new URL('./edgegrad.threads.wasm', import.meta.url)),
 });
 
 export * from '../../ts/index.js';

@@ -1,4 +1,4 @@
-// Pool workers under Node's worker_threads. They are unref'd: an idle pool (its workers
+// Pool workers under Node's worker_threads (also Deno's node:worker_threads). They are unref'd: an idle pool (its workers
 // asleep in Atomics.wait) does not keep the process alive, so a script ends without dispose.
 import type { PlatformThreads, WasmSource } from '../platform.js';
 import type { ThreadWorker } from './pool.js';
@@ -23,7 +23,8 @@ export async function nodeThreads(script: URL, wasm: WasmSource): Promise<Platfo
   }
   return {
     wasm,
-    cores: os.availableParallelism?.() ?? os.cpus().length,
+    // navigator first: Deno asks for a permission for node:os's counts
+    cores: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? os.availableParallelism?.() ?? os.cpus().length,
     spawn(): ThreadWorker {
       // not the parent's flags: --input-type or an -e script would stop the worker from loading
       const w = new wt.Worker(script, { execArgv: [] });
