@@ -54,7 +54,7 @@ const RUNTIMES = {
     timeoutMs: RUNTIME_TIMEOUT_MS + 60e3,
   },
   chromium: {
-    backends: ['wasm', 'webgpu'],
+    backends: ['wasm', 'webgpu', 'wasm-mt'],
     extra: withUnit ? ['loader'] : [],
     cmd: () => [process.execPath, ['tests/runners/chromium.mjs', ...pass, ...(withUnit ? [] : ['--no-unit'])], {}],
     timeoutMs: RUNTIME_TIMEOUT_MS + 60e3,
