@@ -3,7 +3,8 @@
 // elementwise ops and the fused optimizers and within the matmul contract (the scale of
 // tests/conformance/matmul.test.js); no leak or busy
 // worker after 10,000 small ops and a 1,000-step training loop; init() again ends the workers
-// (counted as OS threads of this process); Node exits with a live pool; option errors.
+// (counted as OS threads of this process); Node exits with a live pool; option errors;
+// eg.calibrate() sets the split threshold.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -88,6 +89,18 @@ test('10,000 small ops and a 1,000-step training loop: flat memory, every worker
   await sleep(400);
   const c = process.cpuUsage(c0);
   assert.ok(c.user + c.system < 100e3, `${((c.user + c.system) / 1e3).toFixed(0)} ms of CPU in 400 ms idle`);
+});
+
+test('eg.calibrate() measures where splitting pays and sets thresholds.threads', async () => {
+  await eg.init({ backend: 'wasm', threads: 2 });
+  const c = await eg.calibrate({ reps: 3 });
+  assert.ok(c.threads && c.threads.samples.length > 0, 'no threads calibration');
+  const last = c.threads.samples[c.threads.samples.length - 1];
+  assert.ok(c.threads.threshold === Infinity || (c.threads.threshold === last.size && last.splitMs < 0.9 * last.oneMs), JSON.stringify(c.threads));
+  assert.is(eg.setThresholds({}).threads, c.threads.threshold, 'applied');
+  const single = await eg.init({ backend: 'wasm' });
+  assert.is(single.backends.wasm.threads, false);
+  assert.is((await eg.calibrate()).threads, undefined, 'no pool, no threads calibration');
 });
 
 test('init() again tears the pool down: its worker threads end', async () => {
