@@ -147,4 +147,17 @@ test('bad threads options name the op and the fix; a single-threaded module pass
   await eg.init({ backend: 'wasm' });
 });
 
+test("the README's threads snippet runs and splits its matmul", async () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const code = /```js\n(\/\/ README threads:[\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(code, 'the README threads snippet is missing');
+  const printed = [];
+  await new (Object.getPrototypeOf(async () => {}).constructor)('eg', 'console', code)(eg, { log: (...a) => printed.push(a) });
+  const [[w], [c00, parallel]] = printed;
+  assert.ok(w.threads && w.threadCount >= 2, JSON.stringify(w));
+  assert.ok(Number.isFinite(c00), `c[0] ${c00}`);
+  assert.equal(parallel, { launches: 1, byKernel: { matmulRange: 1 } });
+  await eg.init({ backend: 'wasm' });
+});
+
 test.run();
