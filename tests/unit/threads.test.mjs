@@ -129,7 +129,7 @@ test('Node exits with a live pool and no dispose()', () => {
   assert.ok(Date.now() - t0 < 15000, `took ${Date.now() - t0} ms to exit`);
 });
 
-test('bad threads options name the op and the fix; a single-threaded module passed as wasm says why', async () => {
+test('bad threads options name the op and the fix; a single-threaded module passed as wasm, or the threaded one to initSync, says why', async () => {
   for (const bad of [0, -1, 1.5, 'many', 1000, NaN]) {
     try { await eg.init({ backend: 'wasm', threads: bad }); assert.unreachable(`threads: ${String(bad)} accepted`); } catch (e) {
       assert.instance(e, eg.EdgegradError);
@@ -141,6 +141,9 @@ test('bad threads options name the op and the fix; a single-threaded module pass
   const info = await eg.init({ backend: 'wasm', wasm: baseline, threads: 2 });
   assert.is(info.backends.wasm.threads, false);
   assert.match(info.backends.wasm.threadsReason, /single-threaded build/);
+  const sync = eg.initSync({ wasm: readFileSync(new URL('edgegrad.threads.wasm', DIST)) });
+  assert.is(sync.backends.wasm.ok, false);
+  assert.match(sync.backends.wasm.reason, /needs await init\(\)/);
   const auto = await eg.init({ backend: 'wasm', threads: 'auto' });
   const cores = (await import('node:os')).availableParallelism();
   assert.is(auto.backends.wasm.threadCount, cores > 1 ? cores : 1);

@@ -68,6 +68,8 @@ function sharedMemory(): WebAssembly.Memory {
 }
 
 export function createWasmBackendSync(module: WebAssembly.Module): WasmBackendInfo {
+  if (isThreadedBuild(module))
+    throw new EdgegradError('initSync', 'edgegrad.threads.wasm needs await init() (its workers start asynchronously)', 'Pass edgegrad.wasm to initSync(), or use await init({ threads })');
   return fromInstance(new WebAssembly.Instance(module, imports()));
 }
 
