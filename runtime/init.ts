@@ -148,7 +148,8 @@ async function startThreads(o: InitOptions, given: WebAssembly.Module | undefine
   if (n < 2) return `threads: 'auto' found ${pt.cores} hardware thread`;
   if (given && !isThreadedBuild(given)) return 'init({ wasm }) passed a single-threaded build; pass edgegrad.threads.wasm for threads';
   try {
-    return await createThreadedWasmBackend(given ?? (await toModule(pt.wasm)), threadOptions(n, pt.spawn));
+    const relaxed = WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
+    return await createThreadedWasmBackend(given ?? (await toModule(pt.wasm(relaxed))), threadOptions(n, pt.spawn));
   } catch (e) {
     return `the thread pool did not start: ${(e as Error).message}`;
   }

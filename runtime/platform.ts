@@ -37,8 +37,8 @@ export interface Platform {
 
 /** What a runtime with workers and SharedArrayBuffer gives the thread pool (runtime/threads/). */
 export interface PlatformThreads {
-  /** The bundled threaded build (shared memory, atomics). */
-  wasm: WasmSource;
+  /** The bundled threaded build (shared memory, atomics), baseline SIMD or relaxed SIMD. */
+  wasm(relaxed: boolean): WasmSource;
   /** Starts one worker running the bundled worker script (dist/edgegrad.worker*.js). */
   spawn(): ThreadWorker;
   /** Hardware threads, for threads: 'auto'. */

@@ -12,7 +12,7 @@ setPlatform({
   baseUrl: pageUrl,
   gpu: navigatorGpu,
   canCompileBytes: true,
-  threads: async () => webThreads(() => new Worker(new URL('./edgegrad.worker.js', import.meta.url), { type: 'module' }), new URL('./edgegrad.threads.wasm', import.meta.url)),
+  threads: async () => webThreads(() => new Worker(new URL('./edgegrad.worker.js', import.meta.url), { type: 'module' }), (relaxed) => (relaxed ? new URL('./edgegrad.threads.relaxed.wasm', import.meta.url) : new URL('./edgegrad.threads.wasm', import.meta.url))),
 });
 
 export * from '../../ts/index.js';

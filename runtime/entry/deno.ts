@@ -13,7 +13,7 @@ setPlatform({
   canCompileBytes: true,
   // Deno's web Workers keep the process alive until terminated; its node:worker_threads ones
   // can be unref'd, so a script with an idle pool ends without a dispose().
-  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), new URL('./edgegrad.threads.wasm', import.meta.url)),
+  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), (relaxed) => new URL(relaxed ? './edgegrad.threads.relaxed.wasm' : './edgegrad.threads.wasm', import.meta.url)),
 });
 
 export * from '../../ts/index.js';

@@ -30,7 +30,7 @@ setPlatform({
       return { reason: `Node has no navigator.gpu and the 'webgpu' package could not be loaded (${(e as Error).message}); npm install webgpu, or pass init({ gpu })` };
     }
   },
-  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), new URL('./edgegrad.threads.wasm', import.meta.url)),
+  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), (relaxed) => new URL(relaxed ? './edgegrad.threads.relaxed.wasm' : './edgegrad.threads.wasm', import.meta.url)),
   canCompileBytes: true,
 });
 

@@ -12,7 +12,7 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
-export async function nodeThreads(script: URL, wasm: WasmSource): Promise<PlatformThreads | { reason: string }> {
+export async function nodeThreads(script: URL, wasm: (relaxed: boolean) => WasmSource): Promise<PlatformThreads | { reason: string }> {
   let wt: { Worker: new (u: URL, o: { execArgv: string[] }) => NodeWorker };
   let os: { availableParallelism?(): number; cpus(): unknown[] };
   try {

@@ -4,7 +4,7 @@
 import type { PlatformThreads, WasmSource } from '../platform.js';
 import type { ThreadWorker } from './pool.js';
 
-export function webThreads(make: () => Worker, wasm: WasmSource): PlatformThreads | { reason: string } {
+export function webThreads(make: () => Worker, wasm: (relaxed: boolean) => WasmSource): PlatformThreads | { reason: string } {
   const g = globalThis as { SharedArrayBuffer?: unknown; Worker?: unknown; crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   if (typeof g.Worker !== 'function') return { reason: 'this runtime has no Worker' };
   // browsers hide SharedArrayBuffer unless the page is served with COOP/COEP headers
