@@ -87,15 +87,17 @@ export default (test, { eg, backend, runtime, threads }) => {
     }
   });
 
-  test('reductions, softmax and norms: bit-identical per row', async () => {
+  test('reductions (by rows, or by columns over the leading axis), softmax and norms: bit-identical', async () => {
     const r = rng(904);
     const rows = r.int(3, 97), cols = r.int(2, 700);
     const x = eg.tensor(randn(r, [rows, cols]), [rows, cols]), g = eg.tensor(randn(r, [cols]));
     const { one, many, launches } = await both(() => read([
       eg.sum(x, 1), eg.max(x, 1), eg.argmax(x, 1), eg.mean(x, -1), eg.softmax(x, 1), eg.logSoftmax(x, 1),
       eg.logSumExp(x, 1), eg.layerNorm(x, g), eg.rmsNorm(x, g),
+      // over the leading axis: split by columns (16-column blocks)
+      eg.sum(x, 0), eg.mean(x, 0), eg.min(x, 0), eg.argmin(x, 0),
     ]));
-    assert(launches >= 9, `${launches} parallel launches for 9 row-wise calls`);
+    assert(launches >= (cols >= 32 ? 13 : 9), `${launches} parallel launches for 13 calls (${cols} columns)`);
     one.forEach((o, i) => assertSameBits(many[i], o, `row op ${i} ([${rows},${cols}])`));
   });
 

@@ -25,7 +25,7 @@ async function work(seed) {
     const a = eg.tensor(randn(r, [n])), b = eg.tensor(randn(r, [n]).map((v) => v + 3));
     for (const t of [eg.add(a, b), eg.div(a, b), eg.pow(eg.abs(a), b), eg.exp(a), eg.gelu(a), eg.greaterEqual(a, b)]) out.push(await t.data());
     const rows = r.int(2, 70), cols = r.int(3, 500), x = eg.tensor(randn(r, [rows, cols]), [rows, cols]);
-    for (const t of [eg.softmax(x, 1), eg.sum(x, 1), eg.layerNorm(x), eg.mul(x, eg.tensor(randn(r, [cols])))]) out.push(await t.data());
+    for (const t of [eg.softmax(x, 1), eg.sum(x, 1), eg.sum(x, 0), eg.argmax(x, 0), eg.layerNorm(x), eg.mul(x, eg.tensor(randn(r, [cols])))]) out.push(await t.data());
     const p = eg.tensor(randn(r, [n]));
     const opt = eg.optim.adamw(p, { lr: 0.01 });
     for (let s = 0; s < 3; s++) await opt.step(eg.tensor(randn(r, [n])));
