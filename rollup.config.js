@@ -6,9 +6,15 @@ const entries = ['node', 'deno', 'workerd', 'edge-light', 'browser', 'default'];
 // compile wasm from bytes at run time); the bundler of the deploying user resolves it.
 const external = (id) => id.endsWith('.wasm') || id.endsWith('.wasm?module') || id.startsWith('node:') || id === 'webgpu';
 
-export default entries.map((name) => ({
-  input: `build/tsc/runtime/entry/${name}.js`,
-  output: { file: `dist/edgegrad.${name}.js`, format: 'es', sourcemap: false },
+// The thread pool's worker scripts: module workers (browsers, Deno) and Node's worker_threads.
+const workers = { 'worker': 'worker-web', 'worker.node': 'worker-node' };
+
+export default [
+  ...entries.map((name) => [`build/tsc/runtime/entry/${name}.js`, `dist/edgegrad.${name}.js`]),
+  ...Object.entries(workers).map(([out, src]) => [`build/tsc/runtime/threads/${src}.js`, `dist/edgegrad.${out}.js`]),
+].map(([input, file]) => ({
+  input,
+  output: { file, format: 'es', sourcemap: false },
   external,
   onwarn(w, warn) { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
 }));

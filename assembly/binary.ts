@@ -9,6 +9,7 @@ import {
   BINARY_NOT_EQUAL, BINARY_LESS, BINARY_LESS_EQUAL, BINARY_GREATER, BINARY_GREATER_EQUAL,
   BINARY_FIRST_COMPARE as CMP, DTYPE_FLOAT32, DTYPE_INT32,
 } from './codes';
+import { TLS_BASE } from './scratch';
 
 /** x^y in int32 arithmetic, wrapping as i32 multiplication does; y < 0 gives 0 (js/binary.ts ipow). */
 function ipow(x: i32, y: i32): i32 {
@@ -79,8 +80,8 @@ function ipow(x: i32, y: i32): i32 {
 // block-sized chunks with that operand's pointer held still, so contiguous and
 // broadcast runs share one loop (no per-mode copies for Binaryen to fold together).
 const CHUNK = 256;
-const SPLAT_A: usize = memory.data(CHUNK * 4, 16);
-const SPLAT_B: usize = memory.data(CHUNK * 4, 16);
+const SPLAT_A: usize = memory.data(CHUNK * 4, 16) + TLS_BASE;
+const SPLAT_B: usize = memory.data(CHUNK * 4, 16) + TLS_BASE;
 
 /** n contiguous elements of a and b (4-byte lanes) into out (4-byte, or 1-byte for comparisons). */
 @inline function span<T>(op: i32, a: usize, b: usize, out: usize, n: i32): void {

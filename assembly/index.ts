@@ -2,8 +2,8 @@
 // it allocates above heapBase() and passes byte addresses; nothing here allocates.
 export { binary } from './binary';
 export { unaryF32, unaryI32 } from './unary';
-export { reduce } from './reduce';
-export { matmul, matmulPackABytes, matmulPackBBytes, matmulPackedBBytes, matmulPackB, matmulPacksB } from './matmul';
+export { reduce, reduceColumns } from './reduce';
+export { matmul, matmulPackABytes, matmulPackBBytes, matmulPackedBBytes, matmulPackB, matmulPacksB, matmulRange, matmulRangeUnits } from './matmul';
 export { copy, transpose } from './copy';
 export { gather } from './gather';
 export { where } from './where';

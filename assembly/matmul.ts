@@ -5,6 +5,7 @@
 // Transposes only change how the packing reads memory. Edges are zero-padded in the
 // packs, so the micro-kernel always runs full tiles and only the store is clipped.
 import { fma } from './vmath';
+import { TLS_BASE } from './scratch';
 
 // 5x8: 10 accumulators + 2 B vectors + the A broadcast + a product temporary fit the 15
 // xmm registers V8 allocates on x64; 6x8 spills without FMA. With relaxed FMA there is no
@@ -18,7 +19,7 @@ const KC = 256, MC = 120, NC = 2048;
 export function matmulPackABytes(): i32 { return MC * KC * 4; }
 export function matmulPackBBytes(): i32 { return KC * NC * 4; }
 
-const TILE: usize = memory.data(MR * NR * 4, 16);
+const TILE: usize = memory.data(MR * NR * 4, 16) + TLS_BASE;
 
 /** dst[p*W + l] = src[l*ls + p*ds] for l < w, zero for w <= l < W; p < kc. Strides in elements. */
 function packPanel(dst: usize, src: usize, ls: i32, ds: i32, W: i32, w: i32, kc: i32): void {
@@ -156,7 +157,8 @@ function packBBlock(dst: usize, b: usize, jc: i32, pc: i32, nc: i32, kc: i32, bk
   return <usize>jc * <usize>k + <usize>pc * <usize>((nc + NR - 1) & ~(NR - 1));
 }
 
-function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize, packedB: usize): void {
+/** Rows [i0, i1) of out = op(A) · op(B); each output element sums in the same order whatever the range. */
+function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, packA: usize, packB: usize, packedB: usize, i0: i32 = 0, i1: i32 = m): void {
   // element strides of op(A) as [m, k] and op(B) as [k, n]
   const ai = transA ? 1 : k, ak = transA ? m : 1;
   const bk = transB ? 1 : n, bj = transB ? k : 1;
@@ -168,8 +170,8 @@ function gemm(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bo
       let pbBlock = packB;
       if (packedB) pbBlock = packedB + (blockOffset(jc, pc, nc, k) << 2);
       else packBBlock(packB, b, jc, pc, nc, kc, bk, bj);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
         for (let ir = 0; ir < mc; ir += MR) {
           const src = a + (<usize>((ic + ir) * ai + pc * ak) << 2);
           packPanel(packA + <usize>(ir * kc) * 4, src, ai, ak, MR, min(MR, mc - ir), kc);
@@ -282,3 +284,22 @@ export function matmul(a: usize, b: usize, out: usize, batch: i32, m: i32, n: i3
   }
 }
 
+/** How many units matmulRange splits a product (batch 1) into: its output columns when it is a
+ *  row vector times a matrix (streamed, not packed), else its output rows. */
+export function matmulRangeUnits(m: i32, n: i32): i32 { return m == 1 && !isGemm(m, n) ? n : m; }
+
+/** One product (batch 1) over units [r0, r1) of its output (see matmulRangeUnits). The threaded
+ *  host gives each thread a range; every output element sums in the same order as in matmul. */
+export function matmulRange(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool,
+  r0: i32, r1: i32, packA: usize, packB: usize, packedB: usize): void {
+  if (r0 >= r1) return;
+  const byCols = m == 1 && !isGemm(m, n);
+  if (k == 0) { const u: usize = byCols ? 4 : <usize>n * 4; memory.fill(out + <usize>r0 * u, 0, <usize>(r1 - r0) * u); return; }
+  if (isGemm(m, n)) { gemm(a, b, out, m, n, k, transA, transB, packA, packB, packedB, r0, r1); return; }
+  const w = r1 - r0, o = <usize>r0 << 2;
+  if (byCols) {
+    if (transB) gemvDot(b + <usize>r0 * <usize>k * 4, k, a, out + o, w, k); else gemvAxpy(b + o, n, a, out + o, w, k);
+  } else {
+    if (transA) gemvAxpy(a + o, m, b, out + o, w, k); else gemvDot(a + <usize>r0 * <usize>k * 4, k, b, out + o, w, k);
+  }
+}

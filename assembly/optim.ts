@@ -4,10 +4,11 @@
 // Kind codes: assembly/codes.ts (from runtime/ops-table.ts). Null slots are 0.
 import { vsigmoid, fsplat } from './vmath';
 import { OPTIM_SGD, OPTIM_ADAM, OPTIM_ADAGRAD, OPTIM_LION, OPTIM_DIFF_GRAD, OPTIM_SOPHIA } from './codes';
+import { TLS_BASE } from './scratch';
 
 // The last < 4 elements are staged here (5 slots of 16 bytes) so that every element sees
 // the same vector code.
-const TAIL: usize = memory.data(80, 16);
+const TAIL: usize = memory.data(80, 16) + TLS_BASE;
 
 @inline function vsign(x: v128): v128 {
   // ±1 where x is nonzero, 0 at ±0 (and NaN, which the update then ignores like the reference's sign)

@@ -5,6 +5,7 @@
 // in registers, so every input line is read exactly once.
 
 import { REDUCE_SUM, REDUCE_MEAN, REDUCE_MAX, REDUCE_MIN, REDUCE_ARGMAX, REDUCE_ARGMIN, DTYPE_FLOAT32 } from './codes';
+import { TLS_BASE } from './scratch';
 
 const SUM = REDUCE_SUM, MEAN = REDUCE_MEAN, MAX = REDUCE_MAX, MIN = REDUCE_MIN, ARGMAX = REDUCE_ARGMAX;
 
@@ -142,7 +143,7 @@ function sumRowI32(x: usize, n: i32): i32 {
 }
 
 // f64 partial sums of a 16-wide strip: float sums flush their f32 lanes here every 64 rows.
-const F64ACC: usize = memory.data(128, 16);
+const F64ACC: usize = memory.data(128, 16) + TLS_BASE;
 
 @inline function flush(slot: i32, v: v128): void {
   const q = F64ACC + (<usize>slot << 5);
@@ -158,11 +159,12 @@ const F64ACC: usize = memory.data(128, 16);
   return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
-/** Column strips: out[j] over rows of stride `ld` elements, 16 then 4 then 1 wide. */
-@inline function colsT<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
+/** Column strips: out[j] for the `inner` columns over rows of stride `stride` elements, 16 then
+ *  4 then 1 wide. */
+@inline function colsT<T>(op: i32, x: usize, out: usize, size: i32, inner: i32, stride: i32): void {
   const isArg = op >= ARGMAX;
   const isMax = op == MAX || op == ARGMAX;
-  const ld = <usize>inner << 2;
+  const ld = <usize>stride << 2;
   const outShift: usize = 2;
   let j = 0;
   for (; j + 4 <= inner; j += 4) {
@@ -231,25 +233,25 @@ const F64ACC: usize = memory.data(128, 16);
 }
 
 // One function per op (see unary.ts for why they are not inlined into one switch).
-function c0<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(0, x, out, size, inner); }
-function c1<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(1, x, out, size, inner); }
-function c2<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(2, x, out, size, inner); }
-function c3<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(3, x, out, size, inner); }
-function c4<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(4, x, out, size, inner); }
-function c5<T>(x: usize, out: usize, size: i32, inner: i32): void { colsT<T>(5, x, out, size, inner); }
+function c0<T>(x: usize, out: usize, size: i32, inner: i32, ld: i32): void { colsT<T>(0, x, out, size, inner, ld); }
+function c1<T>(x: usize, out: usize, size: i32, inner: i32, ld: i32): void { colsT<T>(1, x, out, size, inner, ld); }
+function c2<T>(x: usize, out: usize, size: i32, inner: i32, ld: i32): void { colsT<T>(2, x, out, size, inner, ld); }
+function c3<T>(x: usize, out: usize, size: i32, inner: i32, ld: i32): void { colsT<T>(3, x, out, size, inner, ld); }
+function c4<T>(x: usize, out: usize, size: i32, inner: i32, ld: i32): void { colsT<T>(4, x, out, size, inner, ld); }
+function c5<T>(x: usize, out: usize, size: i32, inner: i32, ld: i32): void { colsT<T>(5, x, out, size, inner, ld); }
 function maxRow<T>(x: usize, n: i32): T { return extRow<T>(true, x, n); }
 function minRow<T>(x: usize, n: i32): T { return extRow<T>(false, x, n); }
 function argmaxRow<T>(x: usize, n: i32): i32 { return argRow<T>(true, x, n); }
 function argminRow<T>(x: usize, n: i32): i32 { return argRow<T>(false, x, n); }
 
-function cols<T>(op: i32, x: usize, out: usize, size: i32, inner: i32): void {
+function cols<T>(op: i32, x: usize, out: usize, size: i32, inner: i32, ld: i32 = inner): void {
   switch (op) {
-    case 0: c0<T>(x, out, size, inner); break;
-    case 1: c1<T>(x, out, size, inner); break;
-    case 2: c2<T>(x, out, size, inner); break;
-    case 3: c3<T>(x, out, size, inner); break;
-    case 4: c4<T>(x, out, size, inner); break;
-    default: c5<T>(x, out, size, inner);
+    case 0: c0<T>(x, out, size, inner, ld); break;
+    case 1: c1<T>(x, out, size, inner, ld); break;
+    case 2: c2<T>(x, out, size, inner, ld); break;
+    case 3: c3<T>(x, out, size, inner, ld); break;
+    case 4: c4<T>(x, out, size, inner, ld); break;
+    default: c5<T>(x, out, size, inner, ld);
   }
 }
 
@@ -287,4 +289,14 @@ export function reduce(dtype: i32, op: i32, x: usize, out: usize, outer: i32, si
     if (dtype == DTYPE_FLOAT32) cols<f32>(op, p, q, size, inner);
     else cols<i32>(op, p, q, size, inner);
   }
+}
+
+/** Columns [j0, j1) of one [size, inner] slice (x and out at the slice): the threaded host splits
+ *  a reduction over the leading axis by columns. With j0 and j1 multiples of 16 (or j1 = inner)
+ *  every column takes the same strip, so the same arithmetic, as in reduce. */
+export function reduceColumns(dtype: i32, op: i32, x: usize, out: usize, size: i32, inner: i32, j0: i32, j1: i32): void {
+  if (size == 0 || j0 >= j1) return;
+  const o = <usize>j0 << 2;
+  if (dtype == DTYPE_FLOAT32) cols<f32>(op, x + o, out + o, size, j1 - j0, inner);
+  else cols<i32>(op, x + o, out + o, size, j1 - j0, inner);
 }

@@ -3,8 +3,9 @@
 // hit it in L1/L2. exp is evaluated once per element: the exp pass writes e^(x - max)
 // to out and sums it, the last pass scales out in place.
 import { vexpNonPos, fsplat, hmax, hsum } from './vmath';
+import { TLS_BASE } from './scratch';
 
-const TAIL: usize = memory.data(16, 16);
+const TAIL: usize = memory.data(16, 16) + TLS_BASE;
 
 /** Row max ignoring NaN (pmax is one instruction where f32x4.max is a sequence). A NaN
  *  still reaches the result: exp(NaN − max) is NaN, so the row's sum and every output are.

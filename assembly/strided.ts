@@ -2,9 +2,10 @@
 // writes `meta` as i32s: shape[rank], then one stride row[rank] per operand (element
 // strides). Kernels handle the innermost axis as one run and call walkNext once per
 // run, which keeps per-element index arithmetic out of the hot loops.
+import { TLS_BASE } from './scratch';
 
-const IDX: usize = memory.data(64, 16); // rank <= 16
-export const OFF: usize = memory.data(16, 16); // element offset per operand (<= 4)
+const IDX: usize = memory.data(64, 16) + TLS_BASE; // rank <= 16
+export const OFF: usize = memory.data(16, 16) + TLS_BASE; // element offset per operand (<= 4)
 
 @inline export function dim(meta: usize, ax: i32): i32 { return load<i32>(meta + (<usize>ax << 2)); }
 @inline export function stride(meta: usize, rank: i32, k: i32, ax: i32): i32 {

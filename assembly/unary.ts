@@ -5,10 +5,11 @@ import {
   UNARY_NEG, UNARY_ABS, UNARY_SIGN, UNARY_EXP, UNARY_LOG, UNARY_SQRT, UNARY_RSQRT, UNARY_TANH, UNARY_SIGMOID,
   UNARY_RELU, UNARY_GELU, UNARY_SIN, UNARY_COS, UNARY_SQUARE, UNARY_RECIPROCAL, UNARY_STEP,
 } from './codes';
+import { TLS_BASE } from './scratch';
 
 // The last < 4 elements go through this block so that every element sees the same
 // vector code (no separate scalar formulas to keep in step).
-const TAIL: usize = memory.data(16, 16);
+const TAIL: usize = memory.data(16, 16) + TLS_BASE;
 
 @inline function opF32(op: i32, x: v128): v128 {
   switch (op) {

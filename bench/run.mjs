@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-quant] [--no-cold] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-quant] [--no-cold] [--no-threads] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -247,72 +247,39 @@ log(`\nmachine limits: SIMD128 peak ${limits.simd128PeakGflops} GFLOP/s/core, re
 const kib = (b) => (b / 1024).toFixed(1) + ' KiB';
 log('sizes: ' + ['edgegrad.node.js', 'edgegrad.wasm', 'edgegrad.relaxed.wasm'].map((f) => sz[f] ? `${f} ${kib(sz[f].bytes)} (gzip ${kib(sz[f].gzipBytes)})` : `${f} missing`).join(', ') +
   `; core ${kib(sz.core.bytes)} ${sz.core.ok ? '< 2 MiB: ok' : 'NOT under 2 MiB (or missing)'}`);
-// Optimizer section (issue 3): its own process, so the backends it switches do not disturb the rest.
-let optimizer = null;
-if (!stub && !flag('--no-optim')) {
-  log('\n[optimizer] fused Adam on 10M parameters vs tfjs-backend-wasm Adam; MLP training steps/s');
-  const f = join(tmp, 'optim.json');
-  const run = await runChild('optim', ['bench/optim.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
-  process.stdout.write(run.stdout);
-  optimizer = readJson(f) ?? { error: 'optimizer run failed' };
-}
-
-// Sparse and solver section (issue 11): SpMV GB/s vs the measured bandwidth, CG per iteration.
-let solvers = null;
-if (!stub && !flag('--no-solvers')) {
-  log('\n[solvers] SpMV (Poisson 1024², random 1M nnz) and CG on Poisson 256²');
-  const f = join(tmp, 'solvers.json');
-  const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp };
-  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
-  const run = await runChild('solvers', ['bench/solvers.mjs', ...(quick ? ['--quick'] : []), '--out', f], { env });
-  process.stdout.write(run.stdout);
-  solvers = readJson(f) ?? { error: 'solvers run failed' };
-  const bw = limits.bandwidth?.wasmSumReadGBs;
-  if (bw && solvers.spmv) for (const v of Object.values(solvers.spmv)) {
-    v.fractionOfBandwidth = +(v.GBs / bw).toFixed(2);
-    log(`  SpMV ${v.label}: ${(v.fractionOfBandwidth * 100).toFixed(0)}% of the measured wasm read bandwidth (${bw} GB/s; goal 60%)`);
-  }
-}
-
-// Dense linear algebra + ODE section (issue 11): its own process, like the optimizer's.
-let linalg = null;
-if (!stub && !flag('--no-linalg')) {
-  log('\n[linalg] cholesky / eigh / svd vs ml-matrix; ODE solve of a 64-dim linear system vs odex');
-  const f = join(tmp, 'linalg.json');
-  const run = await runChild('linalg', ['bench/linalg.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
-  process.stdout.write(run.stdout);
-  linalg = readJson(f) ?? { error: 'linalg run failed' };
-}
-
-// OT / graphs / multiview section (issue 7): its own process as well.
-let ot = null;
-if (!stub && !flag('--no-ot')) {
-  log('\n[ot] Sinkhorn per backend vs plain JS, SNS vs Sinkhorn, FastRP on an SBM, stochastic CCA');
-  const f = join(tmp, 'ot.json');
-  const run = await runChild('ot', ['bench/ot.mjs', ...(quick ? ['--quick'] : []), '--out', f]);
-  process.stdout.write(run.stdout);
-  ot = readJson(f) ?? { error: 'ot run failed' };
-}
-
-// Quantization section (issue 8): FWHT vs bandwidth, low-bit GEMV on wasm; its own process.
-let quant = null;
-if (!stub && !flag('--no-quant')) {
-  log('\n[quant] FWHT [4096, 4096] per backend vs read bandwidth; 1/2/4-bit GEMV (uniform, codebook) vs Q8_0 vs F32 on wasm');
-  const f = join(tmp, 'quant.json');
-  const run = await runChild('quant', ['bench/quant.mjs', ...(quick ? ['--quick'] : []), '--out', f], { env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp } });
-  process.stdout.write(run.stdout);
-  quant = readJson(f) ?? { error: 'quant run failed' };
-}
-
-// Cold start (issue 9): fresh processes / isolates / pages, its own script.
-let cold = null;
-if (!stub && !flag('--no-cold')) {
-  log('\n[cold start] import -> first result, fresh process / isolate / page per run');
-  const f = join(tmp, 'cold.json');
-  const run = await runChild('cold', ['bench/cold/run.mjs', '--reps', quick ? '3' : '7', '--out', f], { timeoutMs: 900_000 });
-  process.stdout.write(run.stdout.split('\n').filter((l) => !l.startsWith('cold start: ')).join('\n'));
-  cold = readJson(f) ?? { error: 'cold start run failed' };
+// The sections: each its own process (so the backends one switches do not disturb the rest),
+// writing its JSON to a file; `--no-NAME` skips one. `after` adds what needs the main run.
+const xdg = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmp };
+const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const withGpu = { ...xdg, ...(!process.env.VK_ICD_FILENAMES && existsSync(swiftshader) ? { VK_ICD_FILENAMES: swiftshader } : {}) };
+const SECTIONS = [
+  { name: 'optimizer', flag: 'optim', script: 'bench/optim.mjs', title: 'fused Adam on 10M parameters vs tfjs-backend-wasm Adam; MLP training steps/s' },
+  { name: 'solvers', script: 'bench/solvers.mjs', env: withGpu, title: 'SpMV (Poisson 1024², random 1M nnz) and CG on Poisson 256²',
+    after(res) {
+      const bw = limits.bandwidth?.wasmSumReadGBs;
+      if (bw && res.spmv) for (const v of Object.values(res.spmv)) {
+        v.fractionOfBandwidth = +(v.GBs / bw).toFixed(2);
+        log(`  SpMV ${v.label}: ${(v.fractionOfBandwidth * 100).toFixed(0)}% of the measured wasm read bandwidth (${bw} GB/s; goal 60%)`);
+      }
+    } },
+  { name: 'linalg', script: 'bench/linalg.mjs', title: 'cholesky / eigh / svd vs ml-matrix; ODE solve of a 64-dim linear system vs odex' },
+  { name: 'ot', script: 'bench/ot.mjs', title: 'Sinkhorn per backend vs plain JS, SNS vs Sinkhorn, FastRP on an SBM, stochastic CCA' },
+  { name: 'quant', script: 'bench/quant.mjs', env: xdg, title: 'FWHT [4096, 4096] per backend vs read bandwidth; 1/2/4-bit GEMV (uniform, codebook) vs Q8_0 vs F32 on wasm' },
+  { name: 'threads', script: 'bench/threads.mjs', title: 'edgegrad wasm, 1 vs 2 threads (init({ threads: 2 })); peers run one thread under Node' },
+  { name: 'cold', title: 'cold start: import -> first result, fresh process / isolate / page per run',
+    args: ['bench/cold/run.mjs', '--reps', quick ? '3' : '7'], timeoutMs: 900_000, quiet: (l) => l.startsWith('cold start: ') },
+];
+const sections = {};
+for (const sec of SECTIONS) {
+  if (stub || flag(`--no-${sec.flag ?? sec.name}`)) { sections[sec.name] = null; continue; }
+  log(`\n[${sec.name}] ${sec.title}`);
+  const f = join(tmp, `${sec.name}.json`);
+  const args = [...(sec.args ?? [sec.script, ...(quick ? ['--quick'] : [])]), '--out', f];
+  const run = await runChild(sec.name, args, { ...(sec.env ? { env: sec.env } : {}), ...(sec.timeoutMs ? { timeoutMs: sec.timeoutMs } : {}) });
+  process.stdout.write(sec.quiet ? run.stdout.split('\n').filter((l) => !sec.quiet(l)).join('\n') : run.stdout);
+  const res = readJson(f) ?? { error: `${sec.name} run failed` };
+  if (!res.error) sec.after?.(res);
+  sections[sec.name] = res;
 }
 
 const judged = readback.filter((r) => r.target);
@@ -329,7 +296,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer, solvers, linalg, ot, quant, cold,
+  readback, oponly, ...sections,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },

@@ -26,12 +26,16 @@ export interface Trackable { dispose(): void; readonly isDisposed: boolean; allo
 // inputs and params to the kernel's own.
 type AnyKernel = (...args: unknown[]) => void;
 
+/** Elements of work under which a wasm kernel call stays on one thread (eg.calibrate() measures it). */
+export const DEFAULT_THREADS_THRESHOLD = 32768;
+
 export class Engine {
   backends: Partial<Record<BackendName, Backend>> = {};
   selected: BackendName = 'js';
   fallback: FallbackPolicy = 'cpu';
-  /** Output size (elements) from which an op whose inputs are on the CPU moves to the GPU. */
-  thresholds = { webgpu: 4096 };
+  /** Output size (elements) from which an op whose inputs are on the CPU moves to the GPU;
+   *  work (elements) from which a wasm kernel call is split across threads. */
+  thresholds = { webgpu: 4096, threads: DEFAULT_THREADS_THRESHOLD };
   debug = false;
   /** Bumped by every init(): storage from an older generation belongs to torn-down backends. */
   gen = 0;
@@ -177,6 +181,13 @@ export class Engine {
     const k = this.stats.kernels[target.name];
     k[kernel] = (k[kernel] ?? 0) + 1;
     return out;
+  }
+
+  /** A kernel call split across the thread pool, for stats(). */
+  countParallel(kernel: string): void {
+    const p = this.stats.parallel;
+    p.launches++;
+    p.byKernel[kernel] = (p.byKernel[kernel] ?? 0) + 1;
   }
 
   // ---- lifetime --------------------------------------------------------------

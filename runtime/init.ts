@@ -1,12 +1,13 @@
 // init(): probes every backend, picks one, and reports why the others were rejected.
 // One init at a time is in force: a later call supersedes one still probing, whose backends
 // (GPU device included) are disposed as soon as its probe ends.
-import { engine, type FallbackPolicy } from './engine.js';
+import { engine, DEFAULT_THREADS_THRESHOLD, type FallbackPolicy } from './engine.js';
 import { platform, type GPUEntry, type GPUPowerPreferenceName, type WasmSource } from './platform.js';
 import { toModule, compileSync } from './loader.js';
 import { EdgegradError } from './errors.js';
 import type { Backend, BackendName } from './types.js';
-import { createWasmBackend, createWasmBackendSync, relaxedSimdProbe, simdProbe } from './backends/wasm/index.js';
+import { createWasmBackend, createWasmBackendSync, createThreadedWasmBackend, isThreadedBuild, relaxedSimdProbe, simdProbe, type WasmBackendInfo, type ThreadOptions } from './backends/wasm/index.js';
+import { MAX_WORKERS } from './threads/protocol.js';
 import { createWebGPUBackend, openAdapter, GPU_REQUEST_TIMEOUT_MS } from './backends/webgpu/index.js';
 
 export interface InitOptions {
@@ -19,8 +20,13 @@ export interface InitOptions {
   gpuTimeoutMs?: number;
   /** What happens when a backend lacks a kernel: run the js reference ('cpu'), also warn once, or throw. */
   fallback?: FallbackPolicy;
-  /** Output size (elements) from which CPU-resident work moves to the GPU. */
-  thresholds?: { webgpu?: number };
+  /** Output size (elements) from which CPU-resident work moves to the GPU; work (elements) from
+   *  which a wasm kernel call is split across threads. */
+  thresholds?: { webgpu?: number; threads?: number };
+  /** Threads for the wasm backend, the calling one included: 'auto' (one per hardware thread) or
+   *  a count. Default 1. Needs workers and SharedArrayBuffer (a cross-origin isolated page in
+   *  browsers); elsewhere the report's wasm.threadsReason says why it runs one. */
+  threads?: 'auto' | number;
   /** Record allocation sites so eg.memory().leaks can say where live tensors came from. */
   debug?: boolean;
   powerPreference?: GPUPowerPreferenceName;
@@ -38,7 +44,11 @@ export interface CapabilityReport {
       limits?: Record<string, number>;
     };
     /** simd/relaxedSimd are null when no module was loaded, so what it would have used is unknown. */
-    wasm: { ok: boolean; reason?: string; simd: boolean | null; relaxedSimd: boolean | null; threads: boolean };
+    wasm: {
+      ok: boolean; reason?: string; simd: boolean | null; relaxedSimd: boolean | null;
+      /** Kernels run on a worker pool (threadCount threads); when false, threadsReason says why. */
+      threads: boolean; threadCount: number; threadsReason?: string;
+    };
     js: { ok: true };
   };
 }
@@ -61,6 +71,11 @@ function validate(o: InitOptions): 'auto' | BackendName {
     throw new EdgegradError('init', `unknown backend '${String(want)}'`, "Use 'auto', 'webgpu', 'wasm' or 'js'");
   if (o.fallback !== undefined && !['cpu', 'warn', 'error'].includes(o.fallback))
     throw new EdgegradError('init', `unknown fallback policy '${o.fallback}'`, "Use 'cpu', 'warn' or 'error'");
+  const t = o.threads;
+  if (t !== undefined && t !== 'auto' && !(Number.isInteger(t) && t >= 1 && t <= MAX_WORKERS + 1))
+    throw new EdgegradError('init', `threads must be 'auto' or an integer from 1 to ${MAX_WORKERS + 1}, got ${typeof t === 'string' ? `'${t}'` : String(t)}`, "Use threads: 'auto' (one per hardware thread), 2, 4, ... or 1 for none");
+  const th = o.thresholds?.threads;
+  if (th !== undefined && !(th >= 0)) throw new EdgegradError('init', `thresholds.threads must be >= 0, got ${th}`, 'Pass an element count (Infinity keeps every call on one thread)');
   return want;
 }
 
@@ -98,7 +113,7 @@ function install(o: InitOptions, want: 'auto' | BackendName, probe: Probe): Capa
   }
   engine.backends = { js: engine.backends.js, ...probe.made };
   engine.fallback = o.fallback ?? 'cpu';
-  engine.thresholds = { webgpu: o.thresholds?.webgpu ?? 4096 };
+  engine.thresholds = { webgpu: o.thresholds?.webgpu ?? 4096, threads: o.thresholds?.threads ?? DEFAULT_THREADS_THRESHOLD };
   engine.debug = !!o.debug;
   engine.selected = selected;
   engine.notReady = null;
@@ -115,10 +130,34 @@ function emptyReport(webgpu: string, wasm: string): CapabilityReport {
   };
 }
 
-function wasmReport(info: { simd: boolean; relaxedSimd: boolean } | null, reason?: string, simd: boolean | null = null): CapabilityReport['backends']['wasm'] {
-  return info ? { ok: true, simd: info.simd, relaxedSimd: info.relaxedSimd, threads: false }
-    : { ok: false, reason, simd, relaxedSimd: simd === false ? false : null, threads: false };
+function wasmReport(info: WasmBackendInfo | null, reason?: string, simd: boolean | null = null, threadsReason = NO_THREADS): CapabilityReport['backends']['wasm'] {
+  const count = info?.backend.threads?.count ?? 1;
+  const threads = count > 1 ? { threads: true, threadCount: count } : { threads: false, threadCount: 1, threadsReason };
+  return info ? { ok: true, simd: info.simd, relaxedSimd: info.relaxedSimd, ...threads }
+    : { ok: false, reason, simd, relaxedSimd: simd === false ? false : null, ...threads };
 }
+
+const NO_THREADS = "not requested (init({ threads: 'auto' }) or a count)";
+
+/** The threaded build with its pool, or why not. `given`: the module init({ wasm }) passed. */
+async function startThreads(o: InitOptions, given: WebAssembly.Module | undefined): Promise<WasmBackendInfo | string> {
+  if ((o.threads ?? 1) === 1) return NO_THREADS;
+  const pt = await platform().threads();
+  if ('reason' in pt) return pt.reason;
+  const n = o.threads === 'auto' ? Math.min(pt.cores, MAX_WORKERS + 1) : o.threads!;
+  if (n < 2) return `threads: 'auto' found ${pt.cores} hardware thread`;
+  if (given && !isThreadedBuild(given)) return 'init({ wasm }) passed a single-threaded build; pass edgegrad.threads.wasm for threads';
+  try {
+    const relaxed = WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
+    return await createThreadedWasmBackend(given ?? (await toModule(pt.wasm(relaxed))), threadOptions(n, pt.spawn));
+  } catch (e) {
+    return `the thread pool did not start: ${(e as Error).message}`;
+  }
+}
+
+const threadOptions = (threads: number, spawn: ThreadOptions['spawn']): ThreadOptions => ({
+  threads, spawn, minWork: () => engine.thresholds.threads, counted: (k: string) => engine.countParallel(k),
+});
 
 const hasWasm = (): boolean => typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 const NO_WASM = 'this runtime has no WebAssembly';
@@ -126,11 +165,17 @@ const NO_WASM = 'this runtime has no WebAssembly';
 async function probeWasm(o: InitOptions, p: Probe): Promise<void> {
   if (!hasWasm()) { p.report.backends.wasm = wasmReport(null, NO_WASM); return; }
   try {
-    const relaxed = o.wasm === undefined && WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
-    const source = o.wasm ?? (await platform().defaultWasm(relaxed));
-    const info = await createWasmBackend(await toModule(source));
+    const given = o.wasm === undefined ? undefined : await toModule(o.wasm);
+    let info = await startThreads(o, given);
+    const why = typeof info === 'string' ? info : undefined;
+    if (typeof info === 'string') {
+      const relaxed = !given && WebAssembly.validate(relaxedSimdProbe as Uint8Array<ArrayBuffer>);
+      const module = given ?? (await toModule(await platform().defaultWasm(relaxed)));
+      // the threaded build runs on one thread too (its memory is still imported)
+      info = isThreadedBuild(module) ? await createThreadedWasmBackend(module, threadOptions(1, () => { throw new Error('no workers'); })) : await createWasmBackend(module);
+    }
     p.made.wasm = info.backend as Backend;
-    p.report.backends.wasm = wasmReport(info);
+    p.report.backends.wasm = wasmReport(info, undefined, null, why);
   } catch (e) {
     // An engine without SIMD128 cannot run the build at all: that, not the load error, is the reason.
     const simd = WebAssembly.validate(simdProbe as Uint8Array<ArrayBuffer>);
@@ -210,7 +255,7 @@ export function initSync(options: { wasm?: BufferSource | WebAssembly.Module; ba
     try {
       const info = createWasmBackendSync(compileSync(options.wasm));
       p.made.wasm = info.backend as Backend;
-      p.report.backends.wasm = wasmReport(info);
+      p.report.backends.wasm = wasmReport(info, undefined, null, (options.threads ?? 1) === 1 ? NO_THREADS : 'initSync() runs one thread (workers start asynchronously); use await init({ threads })');
     } catch (e) {
       p.report.backends.wasm = wasmReport(null, (e as Error).message);
     }
@@ -236,11 +281,15 @@ export function initState(): State { return state; }
  * returns the previous ones. E.g. `{ webgpu: Infinity }` keeps new tensors on the CPU, where
  * the sync dense factorizations (eg.linalg) can read them.
  */
-export function setThresholds(t: { webgpu?: number }): { webgpu: number } {
+export function setThresholds(t: { webgpu?: number; threads?: number }): { webgpu: number; threads: number } {
   const prev = { ...engine.thresholds };
   if (t.webgpu !== undefined) {
     if (!(t.webgpu >= 0)) throw new EdgegradError('setThresholds', `webgpu threshold must be >= 0, got ${t.webgpu}`, 'Pass an element count (Infinity keeps tensors on the CPU)');
     engine.thresholds = { ...engine.thresholds, webgpu: t.webgpu };
+  }
+  if (t.threads !== undefined) {
+    if (!(t.threads >= 0)) throw new EdgegradError('setThresholds', `threads threshold must be >= 0, got ${t.threads}`, 'Pass an element count (Infinity keeps every call on one thread)');
+    engine.thresholds = { ...engine.thresholds, threads: t.threads };
   }
   return prev;
 }

@@ -1,6 +1,7 @@
 // What differs per runtime, registered once by the entry module (runtime/entry/*).
 // Nothing else in the library reads a platform global.
 import { EdgegradError } from './errors.js';
+import type { ThreadWorker } from './threads/pool.js';
 
 /** Anything wasm-pack's `init()` accepts, plus a promise of it. */
 export type WasmSource =
@@ -40,7 +41,22 @@ export interface Platform {
   gpu(): Promise<{ gpu?: GPUEntry; reason?: string }>;
   /** Whether compiling wasm from bytes is allowed (workerd and Vercel Edge forbid it). */
   canCompileBytes: boolean;
+  /** Worker threads for the threaded wasm build, or why there are none here. */
+  threads(): Promise<PlatformThreads | { reason: string }>;
 }
+
+/** What a runtime with workers and SharedArrayBuffer gives the thread pool (runtime/threads/). */
+export interface PlatformThreads {
+  /** The bundled threaded build (shared memory, atomics), baseline SIMD or relaxed SIMD. */
+  wasm(relaxed: boolean): WasmSource;
+  /** Starts one worker running the bundled worker script (dist/edgegrad.worker*.js). */
+  spawn(): ThreadWorker;
+  /** Hardware threads, for threads: 'auto'. */
+  cores: number;
+}
+
+/** Where a runtime has no workers, or lacks SharedArrayBuffer. */
+export const noThreads = (reason: string) => async (): Promise<{ reason: string }> => ({ reason });
 
 let current: Platform | undefined;
 export function setPlatform(p: Platform): void { current = p; }

@@ -7,6 +7,8 @@ export interface Stats {
   kernels: Record<BackendName, Record<string, number>>;
   fallbacks: { count: number; byKernel: Record<string, number> };
   copies: { count: number; bytes: number; byRoute: Record<string, number> };
+  /** Kernel calls split across the thread pool (threaded wasm build), in all and per export. */
+  parallel: { launches: number; byKernel: Record<string, number> };
 }
 
 export function emptyStats(): Stats {
@@ -15,6 +17,7 @@ export function emptyStats(): Stats {
     kernels: { js: {}, wasm: {}, webgpu: {} },
     fallbacks: { count: 0, byKernel: {} },
     copies: { count: 0, bytes: 0, byRoute: {} },
+    parallel: { launches: 0, byKernel: {} },
   };
 }
 

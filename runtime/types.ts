@@ -153,5 +153,7 @@ export interface Backend<H = unknown> {
   /** Waits until submitted work is done (GPU); CPU backends resolve at once. */
   sync?(): Promise<void>;
   dispose?(): void;
+  /** CPU backends with a worker pool: threads in all (the caller included), and whether every worker is waiting for work. */
+  threads?: { count: number; idle(): boolean };
 }
 

@@ -14,6 +14,9 @@ if (!only || only === 'wasm') step('wasm', () => {
   run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'simd', '--bindings', 'raw']);
   run('node', ['scripts/wasm-exports.mjs']);
   run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'relaxed']);
+  // shared imported memory + atomics, for the worker pool (runtime/threads/)
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'threads']);
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', 'threads-relaxed']);
 });
 if (!only || only === 'shaders') step('shaders', () => run('node', ['scripts/inline-shaders.mjs']));
 if (!only || only === 'ts') step('tsc', () => { rmSync('build/tsc', { recursive: true, force: true }); run(bin('tsc'), ['-p', 'tsconfig.json']); });
@@ -27,7 +30,7 @@ if (!only || only === 'bundle') step('rollup', () => {
     const code = readFileSync(`dist/${f}`, 'utf8');
     writeFileSync(`dist/${f}`, transformSync(code, { format: 'esm', minifyWhitespace: true, minifySyntax: true, legalComments: 'none', target: 'es2022' }).code);
   }
-  for (const f of ['edgegrad.wasm', 'edgegrad.relaxed.wasm']) if (existsSync(`build/${f}`)) cpSync(`build/${f}`, `dist/${f}`);
+  for (const f of ['edgegrad.wasm', 'edgegrad.relaxed.wasm', 'edgegrad.threads.wasm', 'edgegrad.threads.relaxed.wasm']) if (existsSync(`build/${f}`)) cpSync(`build/${f}`, `dist/${f}`);
   cpSync('build/tsc/ts', 'dist/types/ts', { recursive: true, filter: (s) => !s.endsWith('.js') });
   cpSync('build/tsc/runtime', 'dist/types/runtime', { recursive: true, filter: (s) => !s.endsWith('.js') });
 });

@@ -2,7 +2,7 @@
 // npm test (after the build): runs the conformance suites on every runtime x backend and the
 // Node unit tests, prints a table and the failures, and ends with one line "N passed, N failed".
 //
-//   node tests/run.mjs [--runtime node,deno,workerd,chromium] [--backend js,wasm,webgpu]
+//   node tests/run.mjs [--runtime node,deno,workerd,chromium] [--backend js,wasm,webgpu,wasm-mt]
 //                      [--suite name,...] [--grep text] [--suites tests/harness/smoke-suite.js]
 //                      [--test-timeout ms] [--dist folder] [--no-unit] [--verbose]
 //
@@ -11,7 +11,7 @@
 // Env: EDGEGRAD_RUNTIME_TIMEOUT_MS (default 480000 per runtime), CHROMIUM_PATH, EDGEGRAD_KEEP_TMP.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, errorText } from './harness/run-suites.js';
+import { parseArgs, errorText, variantRuns } from './harness/run-suites.js';
 import { ROOT, distDir, suitesRel, runChild, vulkanEnv, SWIFTSHADER_ICD, LAVAPIPE_ICD } from './runners/common.mjs';
 
 let args;
@@ -33,14 +33,14 @@ if (dist !== join(ROOT, 'dist')) pass.push('--dist', dist); // EDGEGRAD_DIST or 
 
 const RUNTIMES = {
   node: {
-    backends: ['js', 'wasm', 'webgpu'],
+    backends: ['js', 'wasm', 'webgpu', 'wasm-mt'],
     extra: withUnit ? ['unit'] : [],
     cmd: () => [process.execPath, ['tests/runners/node.mjs', ...pass, ...(withUnit ? [] : ['--no-unit'])], vulkanEnv(SWIFTSHADER_ICD)],
     // the node runner also runs every tests/unit file: give it more room
     timeoutMs: RUNTIME_TIMEOUT_MS + (withUnit ? 5 * 60e3 : 0),
   },
   deno: {
-    backends: ['wasm', 'webgpu'],
+    backends: ['wasm', 'webgpu', 'wasm-mt'],
     cmd: () => [join(ROOT, 'node_modules/.bin/deno'), [
       // EG_SEED: the suites read it through process.env (Deno asks for env permission)
       'run', '--no-prompt', '--cached-only', `--allow-read=${[ROOT, dist].join(',')}`, '--allow-env=EG_SEED',
@@ -54,7 +54,7 @@ const RUNTIMES = {
     timeoutMs: RUNTIME_TIMEOUT_MS + 60e3,
   },
   chromium: {
-    backends: ['wasm', 'webgpu'],
+    backends: ['wasm', 'webgpu', 'wasm-mt'],
     extra: withUnit ? ['loader'] : [],
     cmd: () => [process.execPath, ['tests/runners/chromium.mjs', ...pass, ...(withUnit ? [] : ['--no-unit'])], {}],
     timeoutMs: RUNTIME_TIMEOUT_MS + 60e3,
@@ -63,7 +63,7 @@ const RUNTIMES = {
 
 const runtimes = args.runtimes || Object.keys(RUNTIMES);
 for (const r of runtimes) if (!RUNTIMES[r]) { console.error(`tests/run.mjs: unknown runtime '${r}' (have ${Object.keys(RUNTIMES).join(', ')})`); process.exit(2); }
-if (args.backends) for (const b of args.backends) if (!['js', 'wasm', 'webgpu'].includes(b)) { console.error(`tests/run.mjs: unknown backend '${b}'`); process.exit(2); }
+if (args.backends) for (const b of args.backends) if (!['js', 'wasm', 'webgpu', 'wasm-mt'].includes(b)) { console.error(`tests/run.mjs: unknown backend '${b}'`); process.exit(2); }
 
 const ci = /^(1|true|yes)$/i.test(process.env.CI || '');
 console.log(`edgegrad tests: runtimes ${runtimes.join(', ')}; suites ${suitesRel(args)}; library ${dist}${ci ? '; CI' : ''}`);
@@ -78,7 +78,7 @@ const stderrLines = new Map(); // runtime -> lines written to stderr (Dawn print
 const t00 = Date.now();
 for (const name of runtimes) {
   const rt = RUNTIMES[name];
-  const expected = [...rt.backends.filter((b) => !args.backends || args.backends.includes(b)), ...(rt.extra || [])];
+  const expected = [...rt.backends.filter((b) => (!args.backends || args.backends.includes(b)) && variantRuns(b, { suites: args.suites })), ...(rt.extra || [])];
   if (!expected.length) { console.log(`\n=== ${name}: no selected backend runs here ===`); continue; }
   console.log(`\n=== ${name}: ${expected.join(', ')} ===`);
   const [cmd, argv, env] = rt.cmd();

@@ -1,5 +1,6 @@
 import { setPlatform } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
+import { webThreads } from '../threads/web.js';
 import { pageUrl } from './page.js';
 
 setPlatform({
@@ -9,6 +10,7 @@ setPlatform({
   baseUrl: pageUrl,
   gpu: navigatorGpu,
   canCompileBytes: true,
+  threads: async () => webThreads(() => new Worker(new URL('./edgegrad.worker.js', import.meta.url), { type: 'module' }), (relaxed) => (relaxed ? new URL('./edgegrad.threads.relaxed.wasm', import.meta.url) : new URL('./edgegrad.threads.wasm', import.meta.url))),
 });
 
 export * from '../../ts/index.js';

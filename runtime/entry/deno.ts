@@ -1,5 +1,6 @@
 import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
+import { nodeThreads } from '../threads/node.js';
 
 interface DenoFile { read(b: Uint8Array): Promise<number | null>; seek(offset: number, whence: number): Promise<number>; stat(): Promise<{ size: number }>; close(): void }
 const D = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>>; writeFile(u: URL, d: Uint8Array): Promise<void>; open(u: URL): Promise<DenoFile>; cwd(): string } }).Deno;
@@ -29,6 +30,9 @@ setPlatform({
   baseUrl: () => (D ? dirUrl(D.cwd()) : undefined),
   gpu: navigatorGpu,
   canCompileBytes: true,
+  // Deno's web Workers keep the process alive until terminated; its node:worker_threads ones
+  // can be unref'd, so a script with an idle pool ends without a dispose().
+  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), (relaxed) => new URL(relaxed ? './edgegrad.threads.relaxed.wasm' : './edgegrad.threads.wasm', import.meta.url)),
 });
 
 export * from '../../ts/index.js';

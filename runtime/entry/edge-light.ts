@@ -1,5 +1,5 @@
 // Vercel Edge: like workerd, no compiling from bytes; its bundler wants the `?module` suffix.
-import { setPlatform } from '../platform.js';
+import { setPlatform, noThreads } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
 import simdModule from './edgegrad.wasm?module';
 import relaxedModule from './edgegrad.relaxed.wasm?module';
@@ -9,6 +9,7 @@ setPlatform({
   defaultWasm: (relaxed) => (relaxed ? relaxedModule : simdModule),
   gpu: navigatorGpu,
   canCompileBytes: false,
+  threads: noThreads('Vercel Edge has no worker threads'),
 });
 
 export * from '../../ts/index.js';

@@ -1,5 +1,6 @@
 import { setPlatform, dirUrl } from '../platform.js';
 import { navigatorGpu } from './gpu.js';
+import { nodeThreads } from '../threads/node.js';
 
 const proc = (globalThis as { process?: { cwd(): string } }).process;
 let dawn: GPU | undefined;
@@ -48,6 +49,7 @@ setPlatform({
       return { reason: `Node has no navigator.gpu and the 'webgpu' package could not be loaded (${(e as Error).message}); npm install webgpu, or pass init({ gpu })` };
     }
   },
+  threads: () => nodeThreads(new URL('./edgegrad.worker.node.js', import.meta.url), (relaxed) => new URL(relaxed ? './edgegrad.threads.relaxed.wasm' : './edgegrad.threads.wasm', import.meta.url)),
   canCompileBytes: true,
 });
 

@@ -8,11 +8,35 @@
 /** Wall clock that works everywhere (workerd freezes it between I/O; callers may time outside). */
 export const now = () => (typeof performance !== 'undefined' && performance.now ? performance.now() : Date.now());
 
+/**
+ * Backend variants a runner may list beside js/wasm/webgpu: the backend they init, the extra
+ * init options, and the suites they run. The threaded wasm run (2 threads; Node and Deno)
+ * covers a representative subset, to keep CI short. Suites see ctx.backend = the base backend
+ * and ctx.threads = the thread count.
+ */
+export const VARIANTS = {
+  // split threshold 0: every call with 2+ rows or blocks is split, small test shapes included
+  'wasm-mt': { backend: 'wasm', init: { threads: 2, thresholds: { threads: 0 } }, suites: ['elementwise', 'reduce', 'matmul', 'optim', 'nn', 'llm', 'threads'] },
+};
+
+/** Whether a backend (or variant) has tests left under the --suite filter. */
+export function variantRuns(backend, filter = {}) {
+  const v = VARIANTS[backend];
+  return !v || !filter.suites || !filter.suites.length || filter.suites.some((s) => v.suites.includes(s));
+}
+
 /** Collects the tests of `suites` for one backend, honouring the filters.
  *  filter: { suites?: string[], grep?: string } -> [{ suite, name, fn }] */
 export function listTests(suites, ctx, filter = {}) {
   const out = [];
-  const wanted = filter.suites && filter.suites.length ? new Set(filter.suites) : null;
+  let wanted = filter.suites && filter.suites.length ? new Set(filter.suites) : null;
+  const v = VARIANTS[ctx.backend];
+  if (v) {
+    ctx = { ...ctx, backend: v.backend, threads: v.init.threads };
+    const subset = v.suites.filter((s) => s in suites && (!wanted || wanted.has(s)));
+    if (wanted) for (const s of wanted) if (!(s in suites)) throw new Error(`unknown suite '${s}' (have: ${Object.keys(suites).join(', ')})`);
+    wanted = new Set(subset);
+  }
   const grep = filter.grep ? String(filter.grep).toLowerCase() : '';
   for (const [suite, register] of Object.entries(suites)) {
     if (wanted && !wanted.has(suite)) continue;
@@ -34,9 +58,10 @@ export function listTests(suites, ctx, filter = {}) {
 
 /** Short human description of a capability report entry. */
 export function describeInfo(info, backend) {
+  backend = VARIANTS[backend]?.backend ?? backend;
   const b = info && info.backends && info.backends[backend];
   if (!b) return '';
-  if (backend === 'wasm') return [b.simd ? 'simd' : 'no-simd', b.relaxedSimd ? 'relaxed' : '', b.threads ? 'threads' : ''].filter(Boolean).join(',');
+  if (backend === 'wasm') return [b.simd ? 'simd' : 'no-simd', b.relaxedSimd ? 'relaxed' : '', b.threads ? `threads×${b.threadCount}` : ''].filter(Boolean).join(',');
   if (backend === 'webgpu') {
     const a = b.adapter;
     if (!a) return '';
@@ -47,8 +72,10 @@ export function describeInfo(info, backend) {
 }
 
 /** init() one backend; throws a descriptive Error when the library picked another one. */
-export async function initBackend(eg, backend, initOptions = {}) {
-  const opts = { ...initOptions, backend };
+export async function initBackend(eg, name, initOptions = {}) {
+  const v = VARIANTS[name];
+  const backend = v ? v.backend : name;
+  const opts = { ...initOptions, ...(v ? v.init : {}), backend };
   // Force every op onto the GPU when the GPU backend is under test.
   if (backend === 'webgpu') opts.thresholds = { ...(initOptions.thresholds || {}), webgpu: 0 };
   let info;
@@ -62,6 +89,8 @@ export async function initBackend(eg, backend, initOptions = {}) {
     const reason = entry ? (entry.reason || (entry.ok ? 'reported ok but was not selected' : 'not available')) : 'no entry in the capability report';
     throw new Error(`init({ backend: '${backend}' }) selected '${info && info.selected}': ${reason}`);
   }
+  if (v && v.init.threads && !info.backends.wasm.threads)
+    throw new Error(`init(${JSON.stringify(opts)}) ran no threads: ${info.backends.wasm.threadsReason}`);
   return info;
 }
 

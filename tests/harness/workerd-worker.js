@@ -25,6 +25,8 @@ export function makeWorker(eg, suites) {
           await runSuites(eg, suites, {
             runtime: 'workerd',
             backends: backends.length ? backends : ['wasm'],
+            // asked for, and refused: workerd has no workers, so the report must say why (suite threads)
+            initOptions: { threads: 2 },
             filter: { suites: list('suite'), grep: url.searchParams.get('grep') || '' },
             testTimeoutMs: Number(url.searchParams.get('timeout')) || 120000,
             verbose: url.searchParams.get('verbose') === '1',

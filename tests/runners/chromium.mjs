@@ -7,13 +7,13 @@ import http from 'node:http';
 import { createReadStream, statSync, existsSync } from 'node:fs';
 import { join, resolve, extname, sep } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { parseArgs, errorText, now } from '../harness/run-suites.js';
+import { parseArgs, errorText, now, variantRuns } from '../harness/run-suites.js';
 import { ROOT, distDir, suitesRel, emitRow, finish, freshTmp, vulkanEnv, SWIFTSHADER_ICD } from './common.mjs';
 import { CHROMIUM, CHROMIUM_FLAGS } from './launch-chromium.mjs';
 
-const ALL = ['wasm', 'webgpu'];
+const ALL = ['wasm', 'webgpu', 'wasm-mt'];
 const args = parseArgs(process.argv.slice(2));
-const backends = args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL;
+const backends = (args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL).filter((b) => variantRuns(b, { suites: args.suites }));
 const totalTimeoutMs = Number(process.env.EDGEGRAD_RUNTIME_TIMEOUT_MS) || 8 * 60e3;
 
 const MIME = {
@@ -43,10 +43,14 @@ function serve() {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
       return;
     }
+    // ?coi=1 (the threaded run's page) and what that page loads: cross-origin isolated, so
+    // SharedArrayBuffer exists and the wasm thread pool can start
+    const coi = /[?&]coi=1/.test(req.url) || /[?&]coi=1/.test(req.headers.referer || '');
     res.writeHead(200, {
       'content-type': MIME[extname(file)] || 'application/octet-stream',
       'content-length': st.size,
       'cache-control': 'no-store',
+      ...(coi ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
     });
     if (req.method === 'HEAD') { res.end(); return; }
     createReadStream(file).pipe(res);
@@ -126,7 +130,7 @@ try {
       page.on('requestfailed', (r) => console.log(`  [page request failed] ${r.url()} ${r.failure()?.errorText || ''}`));
       const crash = new Promise((_, rej) => page.once('error', (e) => { crashed = errorText(e); rej(new Error(`page crashed: ${crashed}`)); }));
       crash.catch(() => {});
-      await page.goto(pageUrl, { waitUntil: 'load', timeout: 60e3 });
+      await page.goto(backend === 'wasm-mt' ? `${pageUrl}&coi=1` : pageUrl, { waitUntil: 'load', timeout: 60e3 });
       const env = await page.evaluate(() => window.__egEnv && window.__egEnv());
       if (!env) throw new Error(`the harness page did not load its script${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
       if (backend === 'webgpu') console.log(`chromium/webgpu: navigator.gpu is ${env.gpu}; secure context ${env.secure}`);

@@ -4,9 +4,9 @@
 //   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json XDG_RUNTIME_DIR=<tmp> \
 //   node_modules/.bin/deno run --no-prompt --allow-read=<repo> tests/runners/deno.mjs [--backend ..] [--suite ..] [--suites path] [--dist folder]
 // Prints one marked JSON row per backend.
-import { runSuites, parseArgs, errorText, MARK } from '../harness/run-suites.js';
+import { runSuites, parseArgs, errorText, MARK, variantRuns } from '../harness/run-suites.js';
 
-const ALL = ['wasm', 'webgpu'];
+const ALL = ['wasm', 'webgpu', 'wasm-mt'];
 const root = new URL('../../', import.meta.url);
 const toUrl = (p) => (p.startsWith('/') ? new URL(`file://${p}`) : new URL(p, root));
 const emit = (row) => console.log(`${MARK}${JSON.stringify(row)}`);
@@ -14,7 +14,7 @@ const emit = (row) => console.log(`${MARK}${JSON.stringify(row)}`);
 let code = 0;
 let args;
 try { args = parseArgs(Deno.args); } catch (e) { console.error(errorText(e)); Deno.exit(2); }
-const backends = args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL;
+const backends = (args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL).filter((b) => variantRuns(b, { suites: args.suites }));
 let eg, suites;
 try {
   const dist = args.dist ? toUrl(args.dist.endsWith('/') ? args.dist : `${args.dist}/`) : new URL('dist/', root);

@@ -4,12 +4,12 @@
 //   node tests/runners/node.mjs [--backend js,wasm,webgpu] [--suite a,b] [--grep s] [--suites path] [--no-unit]
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, initBackend, describeInfo, listTests, errorText, now } from '../harness/run-suites.js';
+import { parseArgs, initBackend, describeInfo, listTests, errorText, now, variantRuns } from '../harness/run-suites.js';
 import { ROOT, distDir, suitesRel, fileUrl, emitRow, finish, runChild, vulkanEnv, SWIFTSHADER_ICD } from './common.mjs';
 
-const ALL = ['js', 'wasm', 'webgpu'];
+const ALL = ['js', 'wasm', 'webgpu', 'wasm-mt'];
 const args = parseArgs(process.argv.slice(2));
-const backends = args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL;
+const backends = (args.backends ? ALL.filter((b) => args.backends.includes(b)) : ALL).filter((b) => variantRuns(b, { suites: args.suites }));
 const filter = { suites: args.suites, grep: args.grep };
 const testTimeoutMs = args.testTimeoutMs || 120000;
 const filtered = !!(args.backends || args.suites || args.grep);

@@ -152,7 +152,7 @@ test('a runtime without WebAssembly gets a report, not a rejection', async () =>
   try {
     const r = await eg.init({ gpu: null });
     assert.is(r.selected, 'js');
-    assert.equal(r.backends.wasm, { ok: false, reason: 'this runtime has no WebAssembly', simd: null, relaxedSimd: null, threads: false });
+    assert.equal(r.backends.wasm, { ok: false, reason: 'this runtime has no WebAssembly', simd: null, relaxedSimd: null, threads: false, threadCount: 1, threadsReason: "not requested (init({ threads: 'auto' }) or a count)" });
     await rejects(eg.init({ backend: 'wasm', gpu: null }), /^init: backend 'wasm' is not available: this runtime has no WebAssembly/, "backend 'wasm'");
     assert.is(eg.initSync({}).backends.wasm.reason, 'this runtime has no WebAssembly');
   } finally {

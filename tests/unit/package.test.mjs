@@ -32,7 +32,7 @@ test('npm pack: dist/, README, LICENSE and package.json only; types included; at
   const p = pack();
   const stray = p.files.filter((f) => !f.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(f));
   assert.equal(stray, [], 'files outside dist/');
-  for (const f of ['LICENSE', 'README.md', 'dist/edgegrad.wasm', 'dist/edgegrad.relaxed.wasm', 'dist/types/ts/index.d.ts', 'dist/edgegrad.browser.js', 'dist/edgegrad.node.js'])
+  for (const f of ['LICENSE', 'README.md', 'dist/edgegrad.wasm', 'dist/edgegrad.relaxed.wasm', 'dist/edgegrad.threads.wasm', 'dist/edgegrad.threads.relaxed.wasm', 'dist/edgegrad.worker.js', 'dist/edgegrad.worker.node.js', 'dist/types/ts/index.d.ts', 'dist/edgegrad.browser.js', 'dist/edgegrad.node.js'])
     assert.ok(p.files.includes(f), `${f} is packed`);
   assert.not.ok(p.files.some((f) => f.endsWith('.map') || f.includes('/test')), 'no maps or tests');
   console.log(`  package: ${(p.size / 1024).toFixed(0)} KiB packed, ${(p.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${p.files.length} files`);
@@ -44,7 +44,7 @@ test('publint --strict and arethetypeswrong pass on the tarball', () => {
   const lint = run(bin('publint'), ['run', pack().tarball, '--strict'], { cwd: ROOT });
   assert.match(lint, /All good/, lint);
   // ESM only: node10 and require() resolution are out of scope; the .wasm subpaths are not modules
-  run(bin('attw'), [pack().tarball, '--profile', 'esm-only', '--exclude-entrypoints', 'edgegrad.wasm', 'edgegrad.relaxed.wasm', '--format', 'ascii'], { cwd: ROOT });
+  run(bin('attw'), [pack().tarball, '--profile', 'esm-only', '--exclude-entrypoints', 'edgegrad.wasm', 'edgegrad.relaxed.wasm', 'edgegrad.threads.wasm', 'edgegrad.threads.relaxed.wasm', '--format', 'ascii'], { cwd: ROOT });
 });
 
 test('npm publish --dry-run: no warning about the package', () => {

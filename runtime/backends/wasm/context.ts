@@ -5,6 +5,7 @@ import { typedView } from '../../ops-table.js';
 import { EdgegradError } from '../../errors.js';
 import type { Exports } from './exports.generated.js';
 import type { Heap } from './heap.js';
+import type { Threads } from './parallel.js';
 
 export type { Exports } from './exports.generated.js';
 
@@ -21,9 +22,19 @@ export class WasmContext {
   readonly meta: number;
   private buf: ArrayBufferLike | null = null;
   private i32 = new Int32Array(0);
+  /** One meta block per thread beyond the first (a split call writes each range's shape). */
+  private readonly metas: number[] = [];
 
-  constructor(readonly ex: Exports, readonly heap: Heap) {
+  /** The pool, in the threaded build with more than one thread. */
+  constructor(readonly ex: Exports, readonly heap: Heap, readonly threads: Threads | null = null) {
     this.meta = heap.alloc(META_BYTES);
+  }
+
+  /** Thread i's meta block (0: the caller's, `meta`). */
+  metaBlock(i: number): number {
+    if (i === 0) return this.meta;
+    while (this.metas.length < i) this.metas.push(this.heap.alloc(META_BYTES));
+    return this.metas[i - 1];
   }
 
   /** The byte address of live storage. */
@@ -36,12 +47,12 @@ export class WasmContext {
     return typedView(dtype, this.ex.memory.buffer, this.ptr(h), size);
   }
 
-  /** Writes a shape and its stride rows (element units) into the meta block; returns the rank. */
-  writeMeta(shape: readonly number[], strides: readonly (readonly number[])[]): number {
+  /** Writes a shape and its stride rows (element units) into a meta block; returns the rank. */
+  writeMeta(shape: readonly number[], strides: readonly (readonly number[])[], at = this.meta): number {
     const rank = shape.length;
     if (rank > MAX_RANK) throw new EdgegradError('wasm', `rank ${rank} > ${MAX_RANK} reached a strided kernel`, 'This is a bug: supports() should have declined it');
     if (this.buf !== this.ex.memory.buffer) { this.buf = this.ex.memory.buffer; this.i32 = new Int32Array(this.buf); }
-    const base = this.meta >> 2;
+    const base = at >> 2;
     for (let ax = 0; ax < rank; ax++) this.i32[base + ax] = shape[ax];
     strides.forEach((s, k) => { for (let ax = 0; ax < rank; ax++) this.i32[base + (k + 1) * rank + ax] = s[ax]; });
     return rank;

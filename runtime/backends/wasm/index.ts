@@ -24,12 +24,53 @@ import { optimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
 import { otLse } from './ot.js';
+import { Pool, type ThreadWorker } from '../../threads/pool.js';
+import type { Threads } from './parallel.js';
 
 export { simdProbe, relaxedSimdProbe } from './probe.js';
 export type { WasmHandle } from './context.js';
 export interface WasmBackendInfo { backend: Backend<WasmHandle>; simd: boolean; relaxedSimd: boolean }
 
+/** Whether a module is the threaded build (it imports its memory, shared). */
+export const isThreadedBuild = (m: WebAssembly.Module): boolean =>
+  WebAssembly.Module.imports(m).some((i) => i.kind === 'memory');
+
+/** What the threaded build needs beyond the module. */
+export interface ThreadOptions {
+  threads: number;
+  spawn(): ThreadWorker;
+  minWork(): number;
+  counted(kernel: string): void;
+}
+
+/** Instantiates the threaded build on a new shared memory and starts threads - 1 workers on it. */
+export async function createThreadedWasmBackend(module: WebAssembly.Module, o: ThreadOptions): Promise<WasmBackendInfo> {
+  const memory = sharedMemory();
+  const instance = await WebAssembly.instantiate(module, imports({ memory, tls: 0 }));
+  const ex = instance.exports as unknown as Exports;
+  const heap = new Heap(ex.memory, ex.heapBase());
+  // each worker's instance gets its own copy of the static scratch (assembly/scratch.ts)
+  const tls = Array.from({ length: o.threads - 1 }, () => heap.alloc(ex.heapBase()));
+  const pool = await Pool.start(o.spawn, module, memory, o.threads, (i) => tls[i]);
+  const features = ex.features();
+  return {
+    backend: makeBackend(ex, heap, { pool, minWork: o.minWork, counted: o.counted }),
+    simd: (features & 1) !== 0, relaxedSimd: (features & 2) !== 0,
+  };
+}
+
+/** The largest shared memory this engine grants: 4 GiB as the module allows, less on hosts
+ *  that cannot reserve that much address space. */
+function sharedMemory(): WebAssembly.Memory {
+  for (const maximum of [65536, 32768, 16384]) {
+    try { return new WebAssembly.Memory({ initial: 64, maximum, shared: true }); } catch { /* try less */ }
+  }
+  throw new EdgegradError('init', 'could not allocate a shared WebAssembly memory', "Use init({ threads: 1 })");
+}
+
 export function createWasmBackendSync(module: WebAssembly.Module): WasmBackendInfo {
+  if (isThreadedBuild(module))
+    throw new EdgegradError('initSync', 'edgegrad.threads.wasm needs await init() (its workers start asynchronously)', 'Pass edgegrad.wasm to initSync(), or use await init({ threads })');
   return fromInstance(new WebAssembly.Instance(module, imports()));
 }
 
@@ -37,15 +78,15 @@ export async function createWasmBackend(module: WebAssembly.Module): Promise<Was
   return fromInstance(await WebAssembly.instantiate(module, imports()));
 }
 
-function imports(): WebAssembly.Imports {
-  // The build needs no imports; abort is here in case a debug build asks for it.
-  return { env: { abort: () => { throw new EdgegradError('wasm', 'the module aborted', 'This is a bug in edgegrad: please report it'); } } };
+function imports(threaded?: { memory: WebAssembly.Memory; tls: number }): WebAssembly.Imports {
+  // The single-threaded builds need no imports; abort is here in case a debug build asks for it.
+  return { env: { ...threaded, abort: () => { throw new EdgegradError('wasm', 'the module aborted', 'This is a bug in edgegrad: please report it'); } } };
 }
 
 function fromInstance(instance: WebAssembly.Instance): WasmBackendInfo {
   const ex = instance.exports as unknown as Exports;
   const features = ex.features();
-  return { backend: makeBackend(ex), simd: (features & 1) !== 0, relaxedSimd: (features & 2) !== 0 };
+  return { backend: makeBackend(ex, new Heap(ex.memory, ex.heapBase())), simd: (features & 1) !== 0, relaxedSimd: (features & 2) !== 0 };
 }
 
 /** The float32-only kernels' params carry no dtype; one given must be float32. */
@@ -67,9 +108,8 @@ const supportsBy: SupportsFn = (kernel, p) => {
   }
 };
 
-function makeBackend(ex: Exports): Backend<WasmHandle> {
-  const heap = new Heap(ex.memory, ex.heapBase());
-  const c = new WasmContext(ex, heap);
+function makeBackend(ex: Exports, heap: Heap, threads: Threads | null = null): Backend<WasmHandle> {
+  const c = new WasmContext(ex, heap, threads);
   let live = 0;
 
   const packs = new PackCache(heap);
@@ -104,6 +144,7 @@ function makeBackend(ex: Exports): Backend<WasmHandle> {
     kernels,
     supports: supportsBy,
     sync: async () => {},
-    dispose() { live = 0; packs.clear(); },
+    dispose() { live = 0; packs.clear(); threads?.pool.dispose(); },
+    threads: threads ? { count: threads.pool.threads, idle: () => threads.pool.idle() } : undefined,
   };
 }

@@ -3,9 +3,10 @@
 import type { QMatmulParams } from '../../types.js';
 import { GGML_TYPES, rowBytes } from '../../ggml.js';
 import type { WasmContext, WasmHandle } from './context.js';
+import { qmatmulThreaded, quantizeRowsThreaded } from './qmatmul-threads.js';
 
 export function qmatmul(c: WasmContext) {
-  const { ex, heap } = c;
+  const { heap } = c;
   return (x: WasmHandle, w: WasmHandle, out: WasmHandle, p: QMatmulParams): void => {
     const { m, n, k, type } = p;
     if (m * n === 0) return;
@@ -14,8 +15,8 @@ export function qmatmul(c: WasmContext) {
     const scratch = heap.alloc(qBytes + dBytes + sBytes, false);
     try {
       const qx = scratch, dx = qx + qBytes, sx = dx + dBytes;
-      ex.quantizeRowsQ8(c.ptr(x), qx, dx, sx, m, k);
-      ex.qmatmul(GGML_TYPES[type].id, c.ptr(w), qx, dx, sx, c.ptr(out), m, n, k, rowBytes(type, k));
+      quantizeRowsThreaded(c, c.ptr(x), qx, dx, sx, m, k);
+      qmatmulThreaded(c, GGML_TYPES[type].id, c.ptr(w), qx, dx, sx, c.ptr(out), m, n, k, rowBytes(type, k));
     } finally {
       heap.release(scratch, qBytes + dBytes + sBytes);
     }
