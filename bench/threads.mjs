@@ -7,13 +7,16 @@
 // need a cross-origin isolated Chromium page (not done here).
 //   node bench/threads.mjs [--quick] [--out file]
 import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : null;
-const eg = await import(process.env.EG_BENCH_DIST ?? new URL('../dist/edgegrad.node.js', import.meta.url).href);
+// EG_BENCH_DIST: the snapshot of dist/ that bench/run.mjs makes (a file path)
+const distUrl = process.env.EG_BENCH_DIST ? pathToFileURL(process.env.EG_BENCH_DIST).href : new URL('../dist/edgegrad.node.js', import.meta.url).href;
+const eg = await import(distUrl);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const ROUNDS = quick ? 5 : 15;
 
@@ -44,7 +47,7 @@ function time(fn, reps) {
 const repsFor = (id) => (id === 'matmul1024' ? 3 : 10);
 
 async function plain() {
-  await eg.init({ backend: 'wasm', wasm: new URL('edgegrad.wasm', new URL('.', process.env.EG_BENCH_DIST ?? new URL('../dist/edgegrad.node.js', import.meta.url).href)) });
+  await eg.init({ backend: 'wasm', wasm: new URL('edgegrad.wasm', distUrl) });
   const cs = cases();
   return Object.fromEntries(cs.map((c) => [c.id, time(c.run, repsFor(c.id))]));
 }
