@@ -22,3 +22,5 @@ export function features(): i32 {
 export { quantizeRowsQ8, qmatmul } from './qmatmul';
 export { otLse } from './ot';
 export { fwht } from './fwht';
+export { rope } from './rope';
+export { decodeAttention } from './attention';

@@ -14,8 +14,10 @@ import { optimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
 import { otLse } from './ot.js';
+import { rope } from './rope.js';
+import { decodeAttention } from './attention.js';
 
-export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht };
+export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht, rope, decodeAttention };
 
 export function createJsBackend(): Backend<TypedArray> {
   let bytes = 0;
