@@ -15,9 +15,8 @@ import { GGML_Q8_0, GGML_Q4_0, GGML_Q5_0, GGML_Q4_K, GGML_Q6_K, GGML_Q8_0_BYTES,
   return h & 0x8000 ? -f : f;
 }
 
-/** acc + Σ x·u over 16 lanes; x signed int8, u unsigned < 128. The relaxed
- *  i32x4.relaxed_dot_i8x16_i7x16_add_s fits here, but chained as below it gave wrong sums
- *  under Node 20's V8 (isolated calls were right), so both builds widen to i16 for now. */
+/** acc + Σ x·u over 16 lanes; x signed int8, u unsigned < 128 (widened to i16; the
+ *  GEMV path below uses the relaxed int8 dot where the build has it). */
 // @ts-ignore: decorator
 @inline function dotU(x: v128, u: v128, acc: v128): v128 {
   const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), i16x8.extend_low_i8x16_u(u));
@@ -186,23 +185,106 @@ function dotQ6_K(w: usize, qx: usize, dx: usize, sx: usize, nsb: i32): f32 {
   return acc;
 }
 
+// GEMV (one activation row), four weight rows at a time: the activations are loaded and
+// widened once per block for the four, and each row keeps its own float accumulator.
+
+// @ts-ignore: decorator
+@inline function dot32S(xa: v128, xb: v128, xc: v128, xd: v128, w0: v128, w1: v128): v128 {
+  const p0 = i32x4.dot_i16x8_s(xa, i16x8.extend_low_i8x16_s(w0));
+  const p1 = i32x4.dot_i16x8_s(xb, i16x8.extend_high_i8x16_s(w0));
+  const p2 = i32x4.dot_i16x8_s(xc, i16x8.extend_low_i8x16_s(w1));
+  const p3 = i32x4.dot_i16x8_s(xd, i16x8.extend_high_i8x16_s(w1));
+  return i32x4.add(i32x4.add(p0, p1), i32x4.add(p2, p3));
+}
+
+/** Σ x·u per lane group for one 32-block of 4-bit codes v (low nibbles meet x0, high x1).
+ *  The relaxed build uses the int8 dot: its second operand must be 7-bit, which codes < 16
+ *  are (outside 0..127 its result is implementation-defined: x86 and ARM differ). */
+// @ts-ignore: decorator
+@inline function dot32Nib(x0: v128, x1: v128, xa: v128, xb: v128, xc: v128, xd: v128, v: v128): v128 {
+  const lo = v128.and(v, LOW4), hi = i8x16.shr_u(v, 4);
+  if (ASC_FEATURE_RELAXED_SIMD)
+    return i32x4.relaxed_dot_i8x16_i7x16_add_s(x1, hi, i32x4.relaxed_dot_i8x16_i7x16_add_s(x0, lo, i32x4.splat(0)));
+  const p0 = i32x4.dot_i16x8_s(xa, i16x8.extend_low_i8x16_u(lo));
+  const p1 = i32x4.dot_i16x8_s(xb, i16x8.extend_high_i8x16_u(lo));
+  const p2 = i32x4.dot_i16x8_s(xc, i16x8.extend_low_i8x16_u(hi));
+  const p3 = i32x4.dot_i16x8_s(xd, i16x8.extend_high_i8x16_u(hi));
+  return i32x4.add(i32x4.add(p0, p1), i32x4.add(p2, p3));
+}
+
+// @ts-ignore: decorator
+@inline function blockQ8_0(acc: v128, wp: usize, xa: v128, xb: v128, xc: v128, xd: v128, d: f32): v128 {
+  const s = dot32S(xa, xb, xc, xd, v128.load(wp, 2), v128.load(wp, 18));
+  return f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(s), f32x4.splat(half(wp) * d)));
+}
+
+// @ts-ignore: decorator
+@inline function blockQ4_0(acc: v128, wp: usize, x0: v128, x1: v128, xa: v128, xb: v128, xc: v128, xd: v128, zero: v128, d: f32): v128 {
+  const s = f32x4.sub(f32x4.convert_i32x4_s(dot32Nib(x0, x1, xa, xb, xc, xd, v128.load(wp, 2))), zero);
+  return f32x4.add(acc, f32x4.mul(s, f32x4.splat(half(wp) * d)));
+}
+
+/** out[r] for weight rows r in [r0, r0 + 4·⌊(r1 − r0)/4⌋) of a Q8_0 or Q4_0 matrix times one
+ *  quantized activation row; returns the first row not done (the caller finishes the rest). */
+function gemv4(type: i32, w: usize, qx: usize, dx: usize, sx: usize, out: usize, r0: i32, r1: i32, k: i32, rowBytes: i32): i32 {
+  const nb = k >> 5, rb = <usize>rowBytes, bb: usize = type == GGML_Q8_0 ? GGML_Q8_0_BYTES : GGML_Q4_0_BYTES;
+  let r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    let w0 = w + <usize>r * rb, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    for (let b = 0; b < nb; b++) {
+      const xp = qx + (<usize>b << 5);
+      const x0 = v128.load(xp), x1 = v128.load(xp, 16);
+      const xa = i16x8.extend_low_i8x16_s(x0), xb = i16x8.extend_high_i8x16_s(x0);
+      const xc = i16x8.extend_low_i8x16_s(x1), xd = i16x8.extend_high_i8x16_s(x1);
+      const d = load<f32>(dx + (<usize>b << 2));
+      if (type == GGML_Q8_0) {
+        a0 = blockQ8_0(a0, w0, xa, xb, xc, xd, d); a1 = blockQ8_0(a1, w1, xa, xb, xc, xd, d);
+        a2 = blockQ8_0(a2, w2, xa, xb, xc, xd, d); a3 = blockQ8_0(a3, w3, xa, xb, xc, xd, d);
+      } else {
+        // the codes' zero point 8 times the block's activation sum, spread over the 4 lanes
+        const zero = f32x4.splat(<f32>(load<i32>(sx + (<usize>b << 3)) + load<i32>(sx + (<usize>b << 3), 4)) * <f32>2);
+        a0 = blockQ4_0(a0, w0, x0, x1, xa, xb, xc, xd, zero, d); a1 = blockQ4_0(a1, w1, x0, x1, xa, xb, xc, xd, zero, d);
+        a2 = blockQ4_0(a2, w2, x0, x1, xa, xb, xc, xd, zero, d); a3 = blockQ4_0(a3, w3, x0, x1, xa, xb, xc, xd, zero, d);
+      }
+      w0 += bb; w1 += bb; w2 += bb; w3 += bb;
+    }
+    const o = out + (<usize>r << 2);
+    store<f32>(o, hsum(a0)); store<f32>(o, hsum(a1), 4); store<f32>(o, hsum(a2), 8); store<f32>(o, hsum(a3), 12);
+  }
+  return r;
+}
+
+/** One quantized activation row (qx, dx, sx) times weight rows [r0, r1) -> out[r0..r1):
+ *  a plain function over a row range, so rows can be split between workers. */
+export function qgemvRows(type: i32, w: usize, qx: usize, dx: usize, sx: usize, out: usize, r0: i32, r1: i32, k: i32, rowBytes: i32): void {
+  let r = type == GGML_Q8_0 || type == GGML_Q4_0 ? gemv4(type, w, qx, dx, sx, out, r0, r1, k, rowBytes) : r0;
+  const nb = k >> 5;
+  for (; r < r1; r++) store<f32>(out + (<usize>r << 2), dotRow(type, w + <usize>r * rowBytes, qx, dx, sx, nb, k));
+}
+
+// @ts-ignore: decorator
+@inline function dotRow(type: i32, wr: usize, q: usize, d: usize, s: usize, nb: i32, k: i32): f32 {
+  switch (type) {
+    case GGML_Q8_0: return dotQ8_0(wr, q, d, nb);
+    case GGML_Q4_0: return dotQ4_0(wr, q, d, s, nb);
+    case GGML_Q5_0: return dotQ5_0(wr, q, d, s, nb);
+    case GGML_Q4_K: return dotQ4_K(wr, q, d, s, k >> 8);
+    case GGML_Q6_K: return dotQ6_K(wr, q, d, s, k >> 8);
+    default: unreachable();
+  }
+  return 0;
+}
+
 /** out[i, j] = Σ_t x[i, t]·W[j, t] from the quantized activations; rowBytes bytes per W row. */
 export function qmatmul(type: i32, w: usize, qx: usize, dx: usize, sx: usize, out: usize, m: i32, n: i32, k: i32, rowBytes: i32): void {
+  if (m == 1) { qgemvRows(type, w, qx, dx, sx, out, 0, n, k, rowBytes); return; }
   const nb = k >> 5;
   for (let j = 0; j < n; j++) {
     const wr = w + <usize>j * rowBytes;
     for (let i = 0; i < m; i++) {
       const q = qx + <usize>i * k, d = dx + (<usize>(i * nb) << 2), s = sx + (<usize>(i * 2 * nb) << 2);
-      let v: f32 = 0;
-      switch (type) {
-        case GGML_Q8_0: v = dotQ8_0(wr, q, d, nb); break;
-        case GGML_Q4_0: v = dotQ4_0(wr, q, d, s, nb); break;
-        case GGML_Q5_0: v = dotQ5_0(wr, q, d, s, nb); break;
-        case GGML_Q4_K: v = dotQ4_K(wr, q, d, s, k >> 8); break;
-        case GGML_Q6_K: v = dotQ6_K(wr, q, d, s, k >> 8); break;
-        default: unreachable();
-      }
-      store<f32>(out + (<usize>(i * n + j) << 2), v);
+      store<f32>(out + (<usize>(i * n + j) << 2), dotRow(type, wr, q, d, s, nb, k));
     }
   }
 }

@@ -24,5 +24,6 @@ import bcd from './bcd.test.js';
 import graph from './graph.test.js';
 
 import quant from './quant.test.js';
+import decode from './decode.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm, quant };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm, quant, decode };
