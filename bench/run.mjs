@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-cold] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-cold] [--no-llm] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -224,6 +224,16 @@ const readback = summarize('readback');
 const oponly = summarize('oponly');
 const sz = sizes();
 
+// LLM section (issue 12): edgegrad vs llama.cpp native (Node) and vs wllama (same Chromium page).
+let llm = null;
+if (!stub && !flag('--no-llm')) {
+  log('\n[llm] prompt processing and decode of a ~28M-parameter llama GGUF: edgegrad vs llama.cpp native vs wllama');
+  const f = join(tmp, 'llm.json');
+  const run = await runChild('llm', ['bench/llm.mjs', ...(quick ? ['--quick'] : []), '--out', f], { timeoutMs: 900_000 });
+  process.stdout.write(run.stdout);
+  llm = readJson(f) ?? { error: 'llm run failed', tail: run.tail };
+}
+
 log('\n' + '='.repeat(100));
 log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}; single thread everywhere; medians`);
 printTable('op + readback into a JS typed array (GFLOP/s: 2n³/t; GB/s: add 12 B/elt, softmax 8 B/elt, sum 4 B/elt)', readback, true);
@@ -319,7 +329,7 @@ const results = {
     targets: 'judged on edgegrad-wasm (baseline SIMD build, what Node 20 runs by default), op + readback',
   },
   libs: { ...(main?.libs ?? {}), ...(jsRep?.libs ?? {}), ...(relaxed?.libs ? { 'edgegrad-wasm-relaxed': relaxed.libs['edgegrad-wasm-relaxed'] } : {}), ...(webgpu?.libs ?? {}) },
-  readback, oponly, optimizer, solvers, linalg, ot, cold,
+  readback, oponly, optimizer, solvers, linalg, ot, cold, llm,
   runs: {
     main: { seconds: mainRun.seconds, exit: mainRun.code ?? mainRun.signal, ...(mainRun.code ? { tail: mainRun.tail } : {}) },
     js: { seconds: jsRun.seconds, exit: jsRun.code ?? jsRun.signal, ...(jsRun.code ? { tail: jsRun.tail } : {}) },
