@@ -4,7 +4,7 @@
 // block product is an integer dot (i32x4.dot_i16x8_s) of int8 activations with the
 // unsigned 4/5/6-bit codes, the zero point taken off afterwards with the activation sums.
 
-import { GGML_Q8_0, GGML_Q4_0, GGML_Q5_0, GGML_Q4_K, GGML_Q6_K, GGML_Q8_0_BYTES, GGML_Q4_0_BYTES, GGML_Q5_0_BYTES, GGML_Q4_K_BYTES, GGML_Q6_K_BYTES } from './codes';
+import { GGML_F16, GGML_F16_BYTES, GGML_Q8_0, GGML_Q4_0, GGML_Q5_0, GGML_Q4_K, GGML_Q6_K, GGML_Q8_0_BYTES, GGML_Q4_0_BYTES, GGML_Q5_0_BYTES, GGML_Q4_K_BYTES, GGML_Q6_K_BYTES } from './codes';
 
 /** IEEE half -> f32 for finite values: the 15 magnitude bits land in f32's exponent and
  *  mantissa fields shifted by 13, and 2^112 corrects the exponent bias (subnormals too). */
@@ -353,7 +353,72 @@ export function qmatmulRows(type: i32, w: usize, qx: usize, dx: usize, sx: usize
   }
 }
 
-/** out[i, j] = Σ_t x[i, t]·W[j, t] from the quantized activations; rowBytes bytes per W row. */
+/** out[i, j] = Σ_t x[i, t]·W[j, t] from the quantized activations; rowBytes bytes per W row.
+ *  F16 weights take the float32 activations themselves as qx (dx, sx unused). */
 export function qmatmul(type: i32, w: usize, qx: usize, dx: usize, sx: usize, out: usize, m: i32, n: i32, k: i32, rowBytes: i32): void {
+  if (type == GGML_F16) { qmatmulF16Rows(w, qx, out, m, n, k, 0, n); return; }
   qmatmulRows(type, w, qx, dx, sx, out, m, n, k, rowBytes, 0, n);
+}
+
+// F16 weights (IEEE halves, kept as they are): converted to float32 in registers, eight at a
+// time, and multiplied with the float32 activations (no activation quantization).
+
+/** Four IEEE halves (the low 16 bits of each lane) -> float32, infinities and NaN included. */
+// @ts-ignore: decorator
+@inline function halfLanes(h: v128): v128 {
+  const mag = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
+  // exponent and mantissa land in f32's fields; 2^112 rebiases the exponent (subnormals too)
+  let f = f32x4.mul(mag, f32x4.splat(reinterpret<f32>(0x77800000)));
+  const special = i32x4.eq(v128.and(h, i32x4.splat(0x7c00)), i32x4.splat(0x7c00));
+  f = v128.bitselect(v128.or(mag, i32x4.splat(0x7f800000)), f, special);
+  return v128.or(f, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+// @ts-ignore: decorator
+@inline function halfDot8(acc: v128, wp: usize, xl: v128, xh: v128): v128 {
+  const hv = v128.load(wp);
+  const lo = halfLanes(i32x4.extend_low_i16x8_u(hv)), hi = halfLanes(i32x4.extend_high_i16x8_u(hv));
+  return f32x4.add(acc, f32x4.add(f32x4.mul(lo, xl), f32x4.mul(hi, xh)));
+}
+
+/** The float32 value of the half at p (any bits). */
+// @ts-ignore: decorator
+@inline function halfAny(p: usize): f32 { return f32x4.extract_lane(halfLanes(i32x4.splat(<i32>load<u16>(p))), 0); }
+
+/** out[i, r] = Σ_t x[i, t]·W[r, t] for F16 W (rows of k halves), rows r in [r0, r1). */
+export function qmatmulF16Rows(w: usize, x: usize, out: usize, m: i32, n: i32, k: i32, r0: i32, r1: i32): void {
+  const rb = <usize>k * GGML_F16_BYTES;
+  let r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    const w0 = w + <usize>r * rb, w1 = w0 + rb, w2 = w1 + rb, w3 = w2 + rb;
+    for (let i = 0; i < m; i++) {
+      const xr = x + (<usize>(i * k) << 2);
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+      let t = 0;
+      for (; t + 8 <= k; t += 8) {
+        const xp = xr + (<usize>t << 2), o = <usize>t << 1;
+        const xl = v128.load(xp), xh = v128.load(xp, 16);
+        a0 = halfDot8(a0, w0 + o, xl, xh); a1 = halfDot8(a1, w1 + o, xl, xh);
+        a2 = halfDot8(a2, w2 + o, xl, xh); a3 = halfDot8(a3, w3 + o, xl, xh);
+      }
+      let v = sum4(a0, a1, a2, a3);
+      for (; t < k; t++) {
+        const xs = load<f32>(xr + (<usize>t << 2)), o = <usize>t << 1;
+        v = f32x4.add(v, f32x4.mul(f32x4.splat(xs), f32x4(halfAny(w0 + o), halfAny(w1 + o), halfAny(w2 + o), halfAny(w3 + o))));
+      }
+      v128.store(out + (<usize>(i * n + r) << 2), v);
+    }
+  }
+  for (; r < r1; r++) {
+    const wr = w + <usize>r * rb;
+    for (let i = 0; i < m; i++) {
+      const xr = x + (<usize>(i * k) << 2);
+      let a = f32x4.splat(0);
+      let t = 0;
+      for (; t + 8 <= k; t += 8) a = halfDot8(a, wr + (<usize>t << 1), v128.load(xr + (<usize>t << 2)), v128.load(xr + (<usize>t << 2), 16));
+      let s = hsum(a);
+      for (; t < k; t++) s += load<f32>(xr + (<usize>t << 2)) * halfAny(wr + (<usize>t << 1));
+      store<f32>(out + (<usize>(i * n + r) << 2), s);
+    }
+  }
 }

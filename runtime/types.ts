@@ -54,7 +54,8 @@ export interface FwhtParams { segments: number; block: number; }
 
 /** out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML `type` blocks (runtime/ggml.ts),
  *  rows of k / block blocks back to back, held as int32 words (little-endian bytes). float32 x.
- *  Kernels may quantize x to 8-bit blocks (as llama.cpp does). */
+ *  Kernels may quantize x to 8-bit blocks (as llama.cpp does), except for F16 (IEEE halves,
+ *  converted to float32 in the kernel). */
 export interface QMatmulParams { type: import('./ggml.js').QuantType; m: number; n: number; k: number; }
 
 /** Rotary position embedding of x [tokens, heads, headDim]: the leading `dims` features of

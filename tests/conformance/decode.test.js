@@ -1,7 +1,8 @@
 // The fused inference kernels of the llama runtime: nn.rope's one-kernel path and the
 // single-query decodeAttention against float64 and against the composed ops autodiff traces
-// (eg.vjp records them), and the KV cache written in place and grown past its first rows.
-import { rng, randn, assert, assertClose } from './_util.js';
+// (eg.vjp records them), the KV cache written in place and grown past its first rows, and F16
+// weights kept as halves (a qmatmul block type converted in the kernels).
+import { rng, randn, randi, assert, assertClose } from './_util.js';
 import { tinyLlama, writeTiny, referenceForward } from './_llama.js';
 
 function ropeOracle(x, [T, H, D], positions, dims, theta, mode) {
@@ -25,6 +26,13 @@ function attendOracle(q, k, v, H, KV, D, vis) {
     for (let s = 0; s < vis; s++) for (let d = 0; d < D; d++) out[h * D + d] += (e[s] / z) * v[(s * KV + g) * D + d];
   }
   return out;
+}
+
+/** The file's weights as float32 (F16 and blocks decoded), by name, for the reference forward. */
+async function fileWeights(eg, bytes) {
+  const W = {};
+  for (const t of (await eg.io.gguf.read(bytes)).tensors) { const d = eg.io.gguf.dequantize(t); W[t.name] = { shape: t.shape, data: await d.data() }; d.dispose(); }
+  return (name) => W[name];
 }
 
 export default function (test, { eg }) {
@@ -69,25 +77,62 @@ export default function (test, { eg }) {
     const spec = tinyLlama(rng(933), { dim: 32, layers: 1, heads: 4, kvHeads: 2, ffn: 48, ctx: 160 });
     const bytes = await writeTiny(eg, spec, 'F32');
     const lm = await eg.llm.load(bytes);
-    const file = await eg.io.gguf.read(bytes);
-    const W = {};
-    for (const t of file.tensors) { const d = eg.io.gguf.dequantize(t); W[t.name] = { shape: t.shape, data: await d.data() }; d.dispose(); }
+    const W = await fileWeights(eg, bytes);
     const ids = Array.from({ length: 70 }, (_, i) => 259 + (i * 13) % 50);
-    const want = referenceForward(spec.hp, (n) => W[n], ids);
+    const want = referenceForward(spec.hp, W, ids);
     const cache = lm.newCache();
-    // a prompt of 3, then one token at a time: the cache's rows grow from 64 to 128
-    const first = lm.forward(ids.slice(0, 3), { cache });
-    first.dispose();
+    // a prompt of 62 (64 cached rows), then one token at a time: the rows grow to 128 at token 65
+    const P = 62, prompt = lm.forward(ids.slice(0, P), { cache }), first = await prompt.data();
+    prompt.dispose();
     let err = 0, scale = 0;
-    for (let t = 3; t < ids.length; t++) {
+    const compare = (got, t, o = 0) => want[t].forEach((w, j) => { err = Math.max(err, Math.abs(w - got[o + j])); scale = Math.max(scale, Math.abs(w)); });
+    for (let t = 0; t < P; t++) compare(first, t, t * spec.hp.V);
+    for (let t = P; t < ids.length; t++) {
       const l = lm.forward([ids[t]], { cache });
-      const got = await l.data();
+      compare(await l.data(), t);
       l.dispose();
-      want[t].forEach((w, j) => { err = Math.max(err, Math.abs(w - got[j])); scale = Math.max(scale, Math.abs(w)); });
     }
     assert(cache.length === ids.length, `cache length ${cache.length}`);
     assert(err <= 2e-4 * scale, `cached decoding differs by ${err.toExponential(2)} (logit scale ${scale.toFixed(2)})`);
     cache.dispose();
+    lm.dispose();
+  });
+
+  test('F16 weights stay half precision: quant.linear against float64 of the decoded halves, and an F16 llama file', async () => {
+    const r = rng(934);
+    const half = (h) => { const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 31, m = h & 1023; return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15); };
+    // [m, n, k]: four-row tiles plus leftover rows, and k not a multiple of 8 (the kernels' tail)
+    for (const [m, n, k] of [[1, 33, 40], [3, 6, 19]]) {
+      // finite halves of both signs (exponent 31 moved to 15), subnormals among them
+      const bits = Uint16Array.from(randi(r, [n * k], 0, 0x10000), (h) => (((h >> 10) & 31) === 31 ? h ^ 0x4000 : h));
+      bits[0] = 0x0001; bits[1] = 0x83ff;
+      const qw = eg.quant.fromGGML('F16', [n, k], new Uint8Array(bits.buffer));
+      const W = Array.from(bits, half);
+      assertClose(await qw.dequantize().data(), W, { rtol: 0, atol: 0 }, 'F16 dequantize');
+      const x = randn(r, [m, k]);
+      const want = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) { let a = 0; for (let t = 0; t < k; t++) a += x[i * k + t] * W[j * k + t]; want[i * n + j] = a; }
+      const got = await eg.quant.linear(eg.tensor(x, [m, k]), qw).data();
+      const scale = Math.max(...want.map(Math.abs));
+      assertClose(got, want, { rtol: 1e-5, atol: 1e-5 * scale }, `F16 linear ${m}x${k} · [${n},${k}]ᵀ`);
+      qw.dispose();
+    }
+    // infinite and NaN halves stay so in the kernels' conversion: rows [±inf or NaN, 1, ..., 1] · ones
+    const special = Uint16Array.from([0x7c00, 0x7e00, 0xfc00].flatMap((h) => [h, ...new Array(7).fill(0x3c00)]));
+    const sq = eg.quant.fromGGML('F16', [3, 8], new Uint8Array(special.buffer));
+    const sl = Array.from(await eg.quant.linear(eg.ones([1, 8]), sq).data());
+    assert(sl[0] === Infinity && Number.isNaN(sl[1]) && sl[2] === -Infinity, `rows with inf, NaN, -inf give ${sl.join(', ')}`);
+    sq.dispose();
+    const spec = tinyLlama(rng(935), { dim: 64, layers: 1, heads: 4, kvHeads: 2, ffn: 96, ctx: 16 });
+    const bytes = await writeTiny(eg, spec, 'F16');
+    const W = await fileWeights(eg, bytes);
+    const lm = await eg.llm.load(bytes);
+    const ids = [1, 300, 261, 270];
+    const want = referenceForward(spec.hp, W, ids);
+    const got = await lm.forward(ids).data();
+    let err = 0, scale = 0;
+    want.forEach((row, i) => row.forEach((w, j) => { err = Math.max(err, Math.abs(w - got[i * spec.hp.V + j])); scale = Math.max(scale, Math.abs(w)); }));
+    assert(err <= 2e-4 * scale, `F16 llama logits differ by ${err.toExponential(2)} (scale ${scale.toFixed(2)})`);
     lm.dispose();
   });
 }

@@ -1,5 +1,6 @@
 // Host side of qmatmul (assembly/qmatmul.ts): quantizes x into scratch on the heap, then
-// runs the integer-dot kernel. Type ids and row sizes come from runtime/ggml.ts.
+// runs the integer-dot kernel (F16 weights: the float kernel, x as it is). Type ids and row
+// sizes come from runtime/ggml.ts.
 import type { QMatmulParams } from '../../types.js';
 import { GGML_TYPES, rowBytes, type QuantType } from '../../ggml.js';
 import type { WasmContext, WasmHandle } from './context.js';
@@ -22,6 +23,8 @@ export function qmatmul(c: WasmContext) {
   if (ex.features() & 2) ex.setInt8Dot(int8DotAgrees(c, run));
   return (x: WasmHandle, w: WasmHandle, out: WasmHandle, p: QMatmulParams): void => {
     if (p.m * p.n === 0) return;
+    // halves are converted in the kernel and meet float32 activations
+    if (p.type === 'F16') { ex.qmatmul(GGML_TYPES.F16.id, c.ptr(w), c.ptr(x), 0, 0, c.ptr(out), p.m, p.n, p.k, 2 * p.k); return; }
     run(c.ptr(x), c.ptr(w), c.ptr(out), p.m, p.n, p.k, p.type);
   };
 }
