@@ -25,7 +25,7 @@ let s = 1;
 const r = { normal: () => { s = (s * 16807) % 2147483647; const u = s / 2147483647; s = (s * 16807) % 2147483647; return Math.sqrt(-2 * Math.log(u + 1e-12)) * Math.cos(2 * Math.PI * s / 2147483647); } };
 const spec = tinyLlama(r, { dim: 512, layers: 8, heads: 8, kvHeads: 8, ffn: 1536, ctx: 256 });
 const params = Object.values(spec.weights).reduce((a, w) => a + w.data.length, 0);
-const TYPES = ['F32', 'Q8_0', 'Q4_0', 'Q4_K'];
+const TYPES = ['F32', 'F16', 'Q8_0', 'Q4_0', 'Q4_K'];
 const PROMPT = 64, DECODE = quick ? 16 : 64, ROUNDS = quick ? 2 : 3;
 const dir = mkdtempSync(join(tmpdir(), 'eg-bench-llm-'));
 const ids = Array.from({ length: PROMPT }, (_, i) => 259 + (i * 7) % 60);
