@@ -12,7 +12,7 @@ import { read, dequantize, quantized, type GGUFFile, type GGUFTensorInfo } from 
 import { QuantizedTensor } from '../quant/qtensor.js';
 import { linear as qlinear } from '../quant/linear.js';
 import { rope, attention, swiglu, embedding } from '../nn/transformer.js';
-import { ropeTable, ropeKernel, attendRows, writeInto, grownFrom } from '../nn/fused.js';
+import { ropeTable, ropeKernel, attendRows, attendsHeadDim, writeInto, grownFrom } from '../nn/fused.js';
 import { isRecording } from '../autodiff/tape.js';
 import { fromGGUF, type Tokenizer } from './tokenizer.js';
 import { sampler, type SampleOptions } from './sample.js';
@@ -221,7 +221,7 @@ export class LanguageModel {
           let kc = cache.k[l], vc = cache.v[l];
           if (!kc || !vc || rows < S) { kc = ks[l] = grow(kc, o.reshape(k, [T, W])); vc = vs[l] = grow(vc, o.reshape(v, [T, W])); }
           else { writeInto(op, kc, k, pos0 * W); writeInto(op, vc, v, pos0 * W); }
-          if (T === 1 && fused) a = attendRows(q, kc, vc, S, c.kvHeads, scale);
+          if (T === 1 && fused && attendsHeadDim(c.headDim)) a = attendRows(q, kc, vc, S, c.kvHeads, scale);
           else {
             const part = (t: Tensor) => (t.shape[0] === S ? o.reshape(t, [S, c.kvHeads, c.headDim]) : o.reshape(o.slice(t, [0, 0], [S, W]), [S, c.kvHeads, c.headDim]));
             a = attention(q, part(kc), part(vc), { offset: pos0 });

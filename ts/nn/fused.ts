@@ -5,6 +5,10 @@ import type { Storage } from '../../runtime/engine.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from '../creation.js';
 import { wrap } from '../ops/util.js';
+import { ATTENTION_MAX_HEAD_DIM } from '../../runtime/backends/webgpu/attention.js';
+
+/** Whether attendRows takes heads of this size (the WebGPU kernel holds a head in workgroup memory). */
+export const attendsHeadDim = (d: number): boolean => d <= ATTENTION_MAX_HEAD_DIM;
 
 /** cos/sin table [positions.length, dims] of nn.rope's angles p·theta^(-2i/dims). */
 export function ropeTable(positions: readonly number[], dims: number, theta: number): Float32Array {

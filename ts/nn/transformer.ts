@@ -6,7 +6,7 @@ import { tensor } from '../creation.js';
 import * as o from '../ops/index.js';
 import { isRecording } from '../autodiff/tape.js';
 import { scope } from '../memory.js';
-import { ropeFused, attendRows } from './fused.js';
+import { ropeFused, attendRows, attendsHeadDim } from './fused.js';
 
 // Intermediates are freed at once unless a trace recorded them (the trace then owns them).
 const scoped = (fn: () => Tensor): Tensor => (isRecording() ? fn() : scope(fn));
@@ -86,7 +86,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
   const G = H / KV, Dv = v.shape[2];
   // decode (one query row): the fused kernel over the visible keys
   const visible = causal ? Math.min(S, offset + 1) : S;
-  if (T === 1 && Dv === D && visible >= 1 && !isRecording() && [q, k, v].every((t) => t.dtype === 'float32'))
+  if (T === 1 && Dv === D && attendsHeadDim(D) && visible >= 1 && !isRecording() && [q, k, v].every((t) => t.dtype === 'float32'))
     return attendRows(q, k, v, visible, KV, scale);
   return scoped(() => {
     // [KV, G·T, D] queries against [KV, S, D] keys: one batched product per KV head
