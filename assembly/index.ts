@@ -19,7 +19,9 @@ export function heapBase(): usize { return __heap_base; }
 export function features(): i32 {
   return (ASC_FEATURE_SIMD ? 1 : 0) | (ASC_FEATURE_RELAXED_SIMD ? 2 : 0);
 }
-export { quantizeRowsQ8, qmatmul } from './qmatmul';
+export { quantizeRowsQ8, qmatmul, qmatmulRows, qmatmulF16Rows, setInt8Dot } from './qmatmul';
 export { otLse } from './ot';
 export { fwht } from './fwht';
 export { lut, lutDecode, lutQuantizeX } from './lut';
+export { rope } from './rope';
+export { decodeAttention } from './attention';

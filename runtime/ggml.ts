@@ -16,7 +16,7 @@ const t = (id: number, block: number, bytes: number, quantized = false): GGMLTyp
 
 export const GGML_TYPES = {
   F32: t(0, 1, 4),
-  F16: t(1, 1, 2),
+  F16: t(1, 1, 2, true),      // IEEE half; kept as is (a qmatmul type, no activation quantization)
   Q4_0: t(2, 32, 18, true),   // fp16 d, 16 bytes of nibbles
   Q4_1: t(3, 32, 20),
   Q5_0: t(6, 32, 22, true),   // fp16 d, u32 high bits, 16 bytes of nibbles
@@ -39,8 +39,8 @@ export const GGML_TYPES = {
 
 export type GGMLType = keyof typeof GGML_TYPES;
 /** The block types qmatmul and dequantize handle. */
-export type QuantType = 'Q8_0' | 'Q4_0' | 'Q5_0' | 'Q4_K' | 'Q6_K';
-export const QUANT_TYPES: readonly QuantType[] = ['Q8_0', 'Q4_0', 'Q5_0', 'Q4_K', 'Q6_K'];
+export type QuantType = 'Q8_0' | 'Q4_0' | 'Q5_0' | 'Q4_K' | 'Q6_K' | 'F16';
+export const QUANT_TYPES: readonly QuantType[] = ['Q8_0', 'Q4_0', 'Q5_0', 'Q4_K', 'Q6_K', 'F16'];
 
 const byId = new Map<number, GGMLType>(Object.entries(GGML_TYPES).map(([k, v]) => [v.id, k as GGMLType]));
 export const ggmlTypeById = (id: number): GGMLType | undefined => byId.get(id);

@@ -54,7 +54,8 @@ export interface FwhtParams { segments: number; block: number; }
 
 /** out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML `type` blocks (runtime/ggml.ts),
  *  rows of k / block blocks back to back, held as int32 words (little-endian bytes). float32 x.
- *  Kernels may quantize x to 8-bit blocks (as llama.cpp does). */
+ *  Kernels may quantize x to 8-bit blocks (as llama.cpp does), except for F16 (IEEE halves,
+ *  converted to float32 in the kernel). */
 export interface QMatmulParams { type: import('./ggml.js').QuantType; m: number; n: number; k: number; }
 
 /** Table-lookup weights (family `lut`; layout in ts/quant/lut-layout.ts): W[r, j] =
@@ -64,6 +65,16 @@ export interface QMatmulParams { type: import('./ggml.js').QuantType; m: number;
  *  out[m, n] = x[m, k] · Wᵀ (kernels may quantize x to 8-bit blocks of 32, as qmatmul does);
  *  with x null, out[n, k] = W (decode). bits 1–4; seg a multiple of 16 or k. */
 export interface LutParams { m: number; n: number; k: number; bits: number; seg: number; }
+/** Rotary position embedding of x [tokens, heads, headDim]: the leading `dims` features of
+ *  each head turn by the angles of cs [tokens, dims] (cos of pair i at [t, i], sin at
+ *  [t, dims/2 + i]); pairs are adjacent (2i, 2i+1) or, with `neox`, (i, i + dims/2); the
+ *  other features are copied. float32. */
+export interface RopeParams { tokens: number; heads: number; headDim: number; dims: number; neox: boolean; }
+/** One query row against cached keys and values (family `attention`, decode): q [heads, headDim];
+ *  k and v hold rows of `rowStride` floats with KV head g at g·headDim, of which the first
+ *  `length` are attended; query head h reads KV head floor(h / (heads / kvHeads)).
+ *  out[h] = Σ_j softmax_j(scale · q[h]·k[j, g]) v[j, g]. float32. */
+export interface DecodeAttentionParams { heads: number; kvHeads: number; headDim: number; length: number; rowStride: number; scale: number; }
 
 import type { OptimKind } from './ops-table.js';
 export type { OptimKind } from './ops-table.js';
@@ -113,6 +124,8 @@ export interface Kernels<H> {
   qmatmul(x: H, w: H, out: H, p: QMatmulParams): void;
   fwht(x: H, out: H, p: FwhtParams): void;
   lut(x: H | null, codes: H, tables: H, ids: H, scales: H, out: H, p: LutParams): void;
+  rope(x: H, cs: H, out: H, p: RopeParams): void;
+  decodeAttention(q: H, k: H, v: H, out: H, p: DecodeAttentionParams): void;
   /** In place on p/s0/s1/s2; `out` is unused (pass p). */
   optimStep?(p: H, g: H, s0: H | null, s1: H | null, s2: H | null, out: H, q: OptimParams): void;
 }

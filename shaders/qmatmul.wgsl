@@ -17,6 +17,7 @@ fn half_at(o: u32) -> f32 {
   let m = f32(h & 1023u);
   var v = ldexp(m, -24);
   if (e != 0) { v = ldexp(m + 1024.0, e - 25); }
+  if (e == 31) { v = select(inf_f32(), nan_f32(), m != 0.0); }
   return select(v, -v, (h & 0x8000u) != 0u);
 }
 
@@ -41,6 +42,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
   if (valid && lid.x == 0u) { O[g] = part[0]; }
 }
+
+// @kernel F16
+fn wdec(rb: u32, t: u32) -> f32 { return half_at(rb + 2u * t); }
 
 // @kernel Q8_0
 fn wdec(rb: u32, t: u32) -> f32 {

@@ -26,5 +26,6 @@ import graph from './graph.test.js';
 import quant from './quant.test.js';
 import codebook from './codebook.test.js';
 import threads from './threads.test.js';
+import decode from './decode.test.js';
 
-export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm, quant, codebook, threads };
+export const suites = { api, elementwise, reduce, matmul, layout, nn, autodiff, optim, hessian, train, ot, multiview, bcd, graph, print, edges, sparse, solvers, implicit, linalg, ode, gguf, llm, quant, codebook, decode, threads };

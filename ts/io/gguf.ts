@@ -228,7 +228,7 @@ export function dequantize(info: GGUFTensorInfo): Tensor {
 /** A 2-D block-quantized tensor as a packed QuantizedTensor (no dequantization). */
 export function quantized(info: GGUFTensorInfo): QuantizedTensor {
   if (!GGML_TYPES[info.type].quantized || info.shape.length !== 2)
-    throw new EdgegradError('io.gguf.quantized', `tensor ${info.name} is ${info.type} ${fmtShape(info.shape)}`, 'Only 2-D Q8_0/Q4_0/Q5_0/Q4_K/Q6_K tensors stay packed; use dequantize()');
+    throw new EdgegradError('io.gguf.quantized', `tensor ${info.name} is ${info.type} ${fmtShape(info.shape)}`, 'Only 2-D Q8_0/Q4_0/Q5_0/Q4_K/Q6_K/F16 tensors stay packed; use dequantize()');
   return fromGGML(info.type as QuantType, info.shape, tensorBytes(info));
 }
 

@@ -6,11 +6,14 @@ import { openStream, type ByteSource, type Progress } from '../../runtime/files.
 import { GGML_TYPES } from '../../runtime/ggml.js';
 import { Tensor } from '../tensor.js';
 import * as o from '../ops/index.js';
-import { scope } from '../memory.js';
+import { tensor } from '../creation.js';
+import { scope, keep } from '../memory.js';
 import { parse, readStreamed, decodable, dequantize, quantized, type GGUFFile, type GGUFTensorInfo } from '../io/gguf.js';
 import { QuantizedTensor } from '../quant/qtensor.js';
 import { linear as qlinear } from '../quant/linear.js';
 import { rope, attention, swiglu, embedding } from '../nn/transformer.js';
+import { ropeTable, ropeKernel, attendRows, attendsHeadDim, writeInto, grownFrom } from '../nn/fused.js';
+import { isRecording } from '../autodiff/tape.js';
 import { fromGGUF, type Tokenizer } from './tokenizer.js';
 import { sampler, type SampleOptions } from './sample.js';
 
@@ -48,7 +51,8 @@ function heldBack(text: string, stops: readonly string[]): number {
   return keep;
 }
 
-/** Keys and values of the tokens seen so far, per layer ([tokens, kvHeads·headDim]). */
+/** Keys and values of the tokens seen so far, per layer: [rows, kvHeads·headDim] storage
+ *  written in place, of which the first `length` rows are filled; rows grow by doubling. */
 export class KVCache {
   /** @internal */ k: (Tensor | null)[];
   /** @internal */ v: (Tensor | null)[];
@@ -64,6 +68,13 @@ export class KVCache {
     this.length = 0;
   }
   [Symbol.dispose](): void { this.dispose(); }
+}
+
+/** Rows a cache layer holds for `need` tokens: doubling from 64, at most the capacity. */
+function cacheRows(have: number, need: number, capacity: number): number {
+  let rows = Math.max(have, 64);
+  while (rows < need) rows *= 2;
+  return Math.min(rows, capacity);
 }
 
 export interface GenerateOptions extends SampleOptions {
@@ -87,14 +98,14 @@ export class LanguageModel {
 
   /** Logits [ids.length, vocab]; with a cache the ids continue the cached sequence (and are added to it). */
   forward(ids: readonly number[], opts: { cache?: KVCache } = {}): Tensor {
-    return this.run(ids, opts.cache, false);
+    return this.run(ids, opts.cache, 'logits');
   }
 
   /** Mean-pooled final hidden state of the text, L2-normalised -> [dim]. */
   embed(text: string): Tensor {
     const ids = this.tokenizer.encode(text);
     return scope(() => {
-      const h = this.run(ids, undefined, true);
+      const h = this.run(ids, undefined, 'hidden');
       const m = o.mean(h, 0);
       return o.div(m, o.sqrt(o.sum(o.square(m))));
     });
@@ -114,7 +125,7 @@ export class LanguageModel {
     let text = '', emitted = 0;
     let pending: { id: number; text: string } | null = null;
     try {
-      logits = this.forward(ids, { cache });
+      logits = this.run(ids, cache, 'last');
       for (let n = 0; n < maxTokens; n++) {
         const row = logits.shape[0] - 1;
         const last = o.slice(logits, [row, 0], [1, this.config.vocabSize]);
@@ -140,7 +151,7 @@ export class LanguageModel {
         pending = { id, text: text.slice(emitted, safe) };
         emitted = safe;
         if (n + 1 === maxTokens || cache.length >= cache.capacity) break;
-        logits = this.forward([id], { cache });
+        logits = this.run([id], cache, 'last');
       }
       if (pending) { pending.text += text.slice(emitted) + utf8.decode(); yield pending; }
     } finally {
@@ -161,52 +172,83 @@ export class LanguageModel {
     if (this.disposed) throw new EdgegradError(op, 'the model was disposed', 'Load it again');
   }
 
-  private run(ids: readonly number[], cache: KVCache | undefined, hidden: boolean): Tensor {
-    const op = hidden ? 'llm.embed' : 'llm.forward';
+  /** 'logits' [T, vocab]; 'last' the logits of the last position only [1, vocab]; 'hidden' [T, dim]. */
+  private run(ids: readonly number[], cache: KVCache | undefined, want: 'logits' | 'last' | 'hidden'): Tensor {
+    const op = want === 'hidden' ? 'llm.embed' : 'llm.forward';
     this.live(op);
     const c = this.config;
     if (!Array.isArray(ids) || ids.length === 0) throw new EdgegradError(op, 'ids must be a non-empty array of token ids', 'Encode text with lm.tokenizer.encode');
     for (const id of ids) if (!Number.isInteger(id) || id < 0 || id >= c.vocabSize)
       throw new EdgegradError(op, `token id ${String(id)} is not an integer in [0, ${c.vocabSize})`, 'Pass ids from lm.tokenizer.encode');
-    const T = ids.length, pos0 = cache?.length ?? 0;
+    const T = ids.length, pos0 = cache?.length ?? 0, S = pos0 + T;
     const capacity = cache?.capacity ?? c.contextLength;
-    if (pos0 + T > capacity)
+    if (S > capacity)
       throw new EdgegradError(op, `the context is full: ${pos0} cached + ${T} new tokens > contextLength ${capacity}`, 'Start a new cache, shorten the prompt, or load with a larger contextLength');
     const ropeOpts = { theta: c.ropeTheta, mode: c.ropeMode, dims: c.ropeDims };
+    const W = c.kvHeads * c.headDim, scale = 1 / Math.sqrt(c.headDim);
     const lin = (x: Tensor, w: Weight, b?: Tensor): Tensor => {
       if (w instanceof QuantizedTensor) return qlinear(x, w, b);
       const y = o.matmul(x, w, { transposeB: true });
       return b ? o.add(y, b) : y;
     };
-    const result = scope(() => {
+    // cache layers grown in this call: kept out of scopes (the cache owns them), freed on failure
+    const ks: (Tensor | null)[] = cache ? [...cache.k] : [], vs: (Tensor | null)[] = cache ? [...cache.v] : [];
+    const grown: Tensor[] = [];
+    let result: Tensor;
+    try {
+    result = scope(() => {
+      // one cos/sin table for every layer's q and k (the fused rope; a trace takes nn.rope's ops)
+      const fused = !isRecording();
+      const cs = fused ? tensor(ropeTable(Array.from({ length: T }, (_, i) => pos0 + i), c.ropeDims, c.ropeTheta), [T, c.ropeDims]) : null;
+      const turn = (t: Tensor): Tensor => (cs ? ropeKernel(t, cs, c.ropeDims, c.ropeMode === 'neox') : rope(t, pos0, ropeOpts));
       let x = embedding(this.embedTable, ids);
-      const newK: Tensor[] = [], newV: Tensor[] = [];
       this.layers.forEach((L, l) => {
         const h = o.rmsNorm(x, L.attnNorm, { eps: c.eps });
-        const q = rope(o.reshape(lin(h, L.wq, L.bq), [T, c.heads, c.headDim]), pos0, ropeOpts);
-        const k = rope(o.reshape(lin(h, L.wk, L.bk), [T, c.kvHeads, c.headDim]), pos0, ropeOpts);
+        const q = turn(o.reshape(lin(h, L.wq, L.bq), [T, c.heads, c.headDim]));
+        const k = turn(o.reshape(lin(h, L.wk, L.bk), [T, c.kvHeads, c.headDim]));
         const v = o.reshape(lin(h, L.wv, L.bv), [T, c.kvHeads, c.headDim]);
-        const kAll = cache?.k[l] ? o.concat([cache.k[l]!, k], 0) : k;
-        const vAll = cache?.v[l] ? o.concat([cache.v[l]!, v], 0) : v;
-        newK.push(kAll);
-        newV.push(vAll);
-        const a = o.reshape(attention(q, kAll, vAll, { offset: pos0 }), [T, c.heads * c.headDim]);
-        x = o.add(x, lin(a, L.wo));
+        let a: Tensor;
+        if (cache) {
+          // the new rows go into the cache's storage in place (grown by doubling when full)
+          const rows = cache.k[l]?.shape[0] ?? 0;
+          const grow = (old: Tensor | null, fresh: Tensor): Tensor => {
+            const n = cacheRows(rows, S, capacity);
+            const g = keep(!old || pos0 === 0 ? grownFrom(op, fresh, n) : grownFrom(op, old, n));
+            grown.push(g);
+            if (old && pos0 > 0) writeInto(op, g, fresh, pos0 * W);
+            return g;
+          };
+          let kc = cache.k[l], vc = cache.v[l];
+          if (!kc || !vc || rows < S) { kc = ks[l] = grow(kc, o.reshape(k, [T, W])); vc = vs[l] = grow(vc, o.reshape(v, [T, W])); }
+          else { writeInto(op, kc, k, pos0 * W); writeInto(op, vc, v, pos0 * W); }
+          if (T === 1 && fused && attendsHeadDim(c.headDim)) a = attendRows(q, kc, vc, S, c.kvHeads, scale);
+          else {
+            const part = (t: Tensor) => (t.shape[0] === S ? o.reshape(t, [S, c.kvHeads, c.headDim]) : o.reshape(o.slice(t, [0, 0], [S, W]), [S, c.kvHeads, c.headDim]));
+            a = attention(q, part(kc), part(vc), { offset: pos0 });
+          }
+        } else a = attention(q, k, v, { offset: 0 });
+        x = o.add(x, lin(o.reshape(a, [T, c.heads * c.headDim]), L.wo));
         const h2 = o.rmsNorm(x, L.ffnNorm, { eps: c.eps });
         x = o.add(x, lin(swiglu(lin(h2, L.gate), lin(h2, L.up)), L.down));
       });
+      if (want === 'last' && T > 1) x = o.slice(x, [T - 1, 0], [1, c.dim]);
       const out = o.rmsNorm(x, this.outNorm, { eps: c.eps });
-      return { out: hidden ? out : lin(out, this.output), newK, newV };
+      return want === 'hidden' ? out : lin(out, this.output);
     });
-    if (cache) {
-      cache.dispose();
-      cache.k = result.newK;
-      cache.v = result.newV;
-      cache.length = pos0 + T;
-    } else {
-      for (const t of [...result.newK, ...result.newV]) t.dispose();
+    } catch (e) {
+      for (const g of grown) g.dispose();
+      throw e;
     }
-    return result.out;
+    if (cache) {
+      for (let l = 0; l < c.layers; l++) {
+        if (cache.k[l] !== ks[l]) cache.k[l]?.dispose();
+        if (cache.v[l] !== vs[l]) cache.v[l]?.dispose();
+      }
+      cache.k = ks;
+      cache.v = vs;
+      cache.length = S;
+    }
+    return result;
   }
 }
 

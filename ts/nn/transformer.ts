@@ -6,6 +6,7 @@ import { tensor } from '../creation.js';
 import * as o from '../ops/index.js';
 import { isRecording } from '../autodiff/tape.js';
 import { scope } from '../memory.js';
+import { ropeFused, attendRows, attendsHeadDim } from './fused.js';
 
 // Intermediates are freed at once unless a trace recorded them (the trace then owns them).
 const scoped = (fn: () => Tensor): Tensor => (isRecording() ? fn() : scope(fn));
@@ -30,6 +31,8 @@ export function rope(x: Tensor, positions: number | readonly number[], opts: Rop
   if (dims % 2 || dims > D) throw new EdgegradError('nn.rope', `rotated dims ${dims} must be even and at most the head size ${D}`, 'Check rope.dimension_count');
   const pos = typeof positions === 'number' ? Array.from({ length: T }, (_, i) => positions + i) : positions;
   if (pos.length !== T) throw new EdgegradError('nn.rope', `${pos.length} positions for ${T} tokens`, 'One position per token');
+  // inference: one kernel (the composed ops below are what autodiff differentiates)
+  if (!isRecording() && x.dtype === 'float32') return ropeFused(x, pos, dims, theta, mode === 'neox');
   const half = dims / 2;
   const cos = new Float32Array(T * half), sin = new Float32Array(T * half);
   for (let t = 0; t < T; t++) for (let i = 0; i < half; i++) {
@@ -81,6 +84,10 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     throw new EdgegradError('nn.attention', `shapes q ${fmtShape(q.shape)}, k ${fmtShape(k.shape)}, v ${fmtShape(v.shape)} do not fit`, 'q [T, H, D], k [S, KV, D], v [S, KV, Dv] with H a multiple of KV');
   const offset = opts.offset ?? S - T, causal = opts.causal ?? true, scale = opts.scale ?? 1 / Math.sqrt(D);
   const G = H / KV, Dv = v.shape[2];
+  // decode (one query row): the fused kernel over the visible keys
+  const visible = causal ? Math.min(S, offset + 1) : S;
+  if (T === 1 && Dv === D && attendsHeadDim(D) && visible >= 1 && !isRecording() && [q, k, v].every((t) => t.dtype === 'float32'))
+    return attendRows(q, k, v, visible, KV, scale);
   return scoped(() => {
     // [KV, G·T, D] queries against [KV, S, D] keys: one batched product per KV head
     const qh = o.reshape(o.transpose(o.reshape(q, [T, KV, G, D]), [1, 2, 0, 3]), [KV, G * T, D]);

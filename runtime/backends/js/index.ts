@@ -15,8 +15,10 @@ import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
 import { otLse } from './ot.js';
 import { lut } from './lut.js';
+import { rope } from './rope.js';
+import { decodeAttention } from './attention.js';
 
-export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht, lut };
+export const jsKernels: Kernels<TypedArray> = { binary, unary, reduce, matmul, copy, gather, where, softmax, logSumExp, layerNorm, rmsNorm, cast, optimStep, otLse, spmm, scatterAdd, qmatmul, fwht, lut, rope, decodeAttention };
 
 export function createJsBackend(): Backend<TypedArray> {
   let bytes = 0;

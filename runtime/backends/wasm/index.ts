@@ -20,6 +20,8 @@ import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { fwht } from './fwht.js';
 import { lut } from './lut.js';
+import { rope } from './rope.js';
+import { decodeAttention } from './attention.js';
 import { optimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { qmatmul } from './qmatmul.js';
@@ -101,7 +103,7 @@ const supportsBy: SupportsFn = (kernel, p) => {
     case 'copy': return copySupports(p as never);
     case 'where': return whereSupports(p as never);
     case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep': case 'otLse':
-    case 'spmm': case 'scatterAdd': case 'qmatmul': case 'fwht': case 'lut':
+    case 'spmm': case 'scatterAdd': case 'qmatmul': case 'fwht': case 'lut': case 'rope': case 'decodeAttention':
       return floatOnly(p);
     case 'gather': case 'cast':
       return true; // every dtype
@@ -118,6 +120,7 @@ function makeBackend(ex: Exports, heap: Heap, threads: Threads | null = null): B
     gather: gather(c), where: where(c), cast: cast(c), softmax: softmax(c), logSumExp: logSumExp(c),
     layerNorm: layerNorm(c), rmsNorm: rmsNorm(c), optimStep: optimStep(c), otLse: otLse(c),
     spmm: spmm(c), scatterAdd: scatterAdd(c), qmatmul: qmatmul(c), fwht: fwht(c), lut: lut(c),
+    rope: rope(c), decodeAttention: decodeAttention(c),
   });
 
   return {

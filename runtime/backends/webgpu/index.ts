@@ -18,6 +18,8 @@ import { where } from './where.js';
 import { cast } from './cast.js';
 import { softmax, logSumExp, layerNorm, rmsNorm } from './softmax.js';
 import { fwht, FWHT_MAX_BLOCK } from './fwht.js';
+import { rope } from './rope.js';
+import { decodeAttention, ATTENTION_MAX_HEAD_DIM } from './attention.js';
 import { webgpuOptimStep } from './optim.js';
 import { spmm, scatterAdd } from './sparse.js';
 import { otLse } from './ot.js';
@@ -91,6 +93,8 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
     qmatmul: (x, w, out, p) => qmatmul(L, x, w, out, p),
     fwht: (x, out, p) => fwht(L, x, out, p),
     lut: (x, c, t, i, s, out, p) => lut(L, x, c, t, i, s, out, p),
+    rope: (x, cs, out, p) => rope(L, x, cs, out, p),
+    decodeAttention: (q, k, v, out, p) => decodeAttention(L, q, k, v, out, p),
   };
 
   const backend: Backend<GpuHandle> = {
@@ -168,6 +172,7 @@ export async function createWebGPUBackend(opened: OpenedAdapter, opts?: DeviceOp
         case 'matmul': case 'softmax': case 'logSumExp': case 'layerNorm': case 'rmsNorm': case 'optimStep':
           return (q.dtype ?? 'float32') === 'float32'; // their params carry no dtype: float32 only
         case 'fwht': return (p as unknown as { block: number }).block <= FWHT_MAX_BLOCK;
+        case 'decodeAttention': return (p as unknown as { headDim: number }).headDim <= ATTENTION_MAX_HEAD_DIM;
         default: return true;
       }
     }) as SupportsFn,
