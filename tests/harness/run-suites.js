@@ -16,7 +16,7 @@ export const now = () => (typeof performance !== 'undefined' && performance.now 
  */
 export const VARIANTS = {
   // split threshold 0: every call with 2+ rows or blocks is split, small test shapes included
-  'wasm-mt': { backend: 'wasm', init: { threads: 2, thresholds: { threads: 0 } }, suites: ['elementwise', 'reduce', 'matmul', 'optim', 'nn', 'llm', 'threads'] },
+  'wasm-mt': { backend: 'wasm', init: { threads: 2, thresholds: { threads: 0 } }, suites: ['elementwise', 'reduce', 'matmul', 'optim', 'nn', 'llm', 'decode', 'threads'] },
 };
 
 /** Whether a backend (or variant) has tests left under the --suite filter. */
