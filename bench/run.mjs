@@ -31,13 +31,16 @@ const started = performance.now();
 const tmp = mkdtempSync(join(os.tmpdir(), 'edgegrad-bench-'));
 const log = (s = '') => process.stdout.write(s + '\n');
 
-// The issue's targets for edgegrad's wasm backend (single thread, op + readback).
+// The issues' targets for edgegrad's wasm backend, baseline SIMD128 build, single thread, op +
+// readback: matmul and softmax from issue 9 (the relaxed build's ≥ 1.25x matmul is read from
+// the relaxed rows), add and sum from issue 3.
 const TARGETS = {
-  matmul512: { min: 1.25, vs: 'tfjs-wasm' },
-  matmul1024: { min: 1.25, vs: 'tfjs-wasm' },
+  matmul256: { min: 1.0, vs: 'tfjs-wasm' },
+  matmul512: { min: 1.0, vs: 'tfjs-wasm' },
+  matmul1024: { min: 1.0, vs: 'tfjs-wasm' },
   add4M: { min: 1.2, vs: 'best peer' },
   sum16M: { min: 2.5, vs: 'best peer' },
-  softmax4096x1024: { min: 1.0, vs: 'tfjs-wasm' },
+  softmax4096x1024: { min: 1.1, vs: 'tfjs-wasm' },
 };
 const PEERS = ['tfjs-wasm', 'ort-wasm'];
 
