@@ -70,3 +70,30 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (row >= pu(0u)) { return; }
   rowwise(row, li);
 }
+
+// @kernel rowdot
+// The entry point of the one-workgroup-per-output dot products (qmatmul, lut): the kernel binds
+// X and O and defines `fn w_at(j: u32, t: u32) -> f32`, weight t of output column j; this writes
+// O[i·n + j] = Σ_t X[i·k + t] · w_at(j, t) for i < params[0], j < params[1], k = params[2]:
+// 64 invocations stride over k, then a tree sum.
+var<workgroup> part: array<f32, 64>;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let g = group_index(wg, nwg);
+  let n = pu(1u);
+  let k = pu(2u);
+  let valid = g < pu(0u) * n;
+  let i = g / n;
+  let j = g % n;
+  var s = 0.0;
+  if (valid) {
+    for (var t = lid.x; t < k; t += 64u) { s += X[i * k + t] * w_at(j, t); }
+  }
+  part[lid.x] = s;
+  workgroupBarrier();
+  for (var w = 32u; w > 0u; w >>= 1u) {
+    if (lid.x < w) { part[lid.x] += part[lid.x + w]; }
+    workgroupBarrier();
+  }
+  if (valid && lid.x == 0u) { O[g] = part[0]; }
+}

@@ -17,7 +17,7 @@ fn code_at(c: u32, t: u32, bits: u32) -> u32 {
   let B = 4u * bits;
   return (code_byte(c + t % B) >> (bits * (t / B))) & ((1u << bits) - 1u);
 }
-fn weight(r: u32, j: u32) -> f32 {
+fn w_at(r: u32, j: u32) -> f32 {
   let k = pu(2u);
   let bits = pu(3u);
   let seg = pu(4u);
@@ -30,28 +30,7 @@ fn weight(r: u32, j: u32) -> f32 {
 }
 
 // @kernel decode
-fn elementwise(i: u32) { O[i] = weight(i / pu(2u), i % pu(2u)); }
+fn elementwise(i: u32) { O[i] = w_at(i / pu(2u), i % pu(2u)); }
 
 // @kernel matmul
-// One workgroup per output: 64 invocations stride over k, then a tree sum.
-var<workgroup> part: array<f32, 64>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let g = group_index(wg, nwg);
-  let n = pu(1u);
-  let k = pu(2u);
-  let valid = g < pu(0u) * n;
-  let i = g / n;
-  let r = g % n;
-  var s = 0.0;
-  if (valid) {
-    for (var t = lid.x; t < k; t += 64u) { s += X[i * k + t] * weight(r, t); }
-  }
-  part[lid.x] = s;
-  workgroupBarrier();
-  for (var w = 32u; w > 0u; w >>= 1u) {
-    if (lid.x < w) { part[lid.x] += part[lid.x + w]; }
-    workgroupBarrier();
-  }
-  if (valid && lid.x == 0u) { O[g] = part[0]; }
-}
+// One workgroup per output: common.wgsl's rowdot entry point over w_at.

@@ -1,12 +1,10 @@
 // qmatmul: out[m, n] = x[m, k] · W[n, k]ᵀ with W packed in GGML blocks (layouts: runtime/ggml.ts),
-// bound as u32 words. One workgroup per output: 64 invocations stride over k, decoding each
-// weight from its block in f32 exactly as ggml's dequantize_row_* does, then a tree sum.
+// bound as u32 words. One workgroup per output (common.wgsl rowdot), decoding each weight from
+// its block in f32 exactly as ggml's dequantize_row_* does.
 // Params: 0 m, 1 n, 2 k, 3 bytes per W row.
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> W: array<u32>;
 @group(0) @binding(3) var<storage, read_write> O: array<f32>;
-
-var<workgroup> part: array<f32, 64>;
 
 fn byte_at(o: u32) -> u32 { return (W[o >> 2u] >> ((o & 3u) * 8u)) & 0xffu; }
 fn sbyte_at(o: u32) -> i32 { return (bitcast<i32>(byte_at(o)) << 24u) >> 24u; }
@@ -21,27 +19,8 @@ fn half_at(o: u32) -> f32 {
   return select(v, -v, (h & 0x8000u) != 0u);
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let g = group_index(wg, nwg);
-  let m = pu(0u);
-  let n = pu(1u);
-  let k = pu(2u);
-  let valid = g < m * n;
-  let i = g / n;
-  let j = g % n;
-  var s = 0.0;
-  if (valid) {
-    for (var t = lid.x; t < k; t += 64u) { s += X[i * k + t] * wdec(j * pu(3u), t); }
-  }
-  part[lid.x] = s;
-  workgroupBarrier();
-  for (var w = 32u; w > 0u; w >>= 1u) {
-    if (lid.x < w) { part[lid.x] += part[lid.x + w]; }
-    workgroupBarrier();
-  }
-  if (valid && lid.x == 0u) { O[g] = part[0]; }
-}
+// each output is the row dot of common.wgsl's rowdot entry point, one weight row per j
+fn w_at(j: u32, t: u32) -> f32 { return wdec(j * pu(3u), t); }
 
 // @kernel F16
 fn wdec(rb: u32, t: u32) -> f32 { return half_at(rb + 2u * t); }

@@ -15,7 +15,7 @@ export function shader(kernel: string, vars: Record<string, string | number> = {
     if (v === undefined) throw new EdgegradError('webgpu', `webgpu: shader placeholder ${m} has no value`);
     return String(v);
   });
-  // per-element and per-row kernels get their shared entry points (shaders/common.wgsl)
-  const entry = /\bfn elementwise\(/.test(body) ? common.elementwise : /\bfn rowwise\(/.test(body) ? common.rowwise : '';
+  // per-element, per-row and per-output-dot kernels get their shared entry points (shaders/common.wgsl)
+  const entry = /\bfn elementwise\(/.test(body) ? common.elementwise : /\bfn rowwise\(/.test(body) ? common.rowwise : /\bfn w_at\(/.test(body) ? common.rowdot : '';
   return common.prelude + body + entry;
 }
