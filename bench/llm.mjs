@@ -18,8 +18,8 @@ const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : nu
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const eg = await import(process.env.EG_BENCH_DIST ?? '../dist/edgegrad.node.js');
 const { tinyLlama, writeTiny } = await import('../tests/conformance/_llama.js');
-const pkg = new URL('../tests/llama/node_modules/node-llama-cpp/dist/index.js', import.meta.url);
-const llama = existsSync(pkg) ? await (await import(pkg.href)).getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: 1 }) : null;
+// llama.cpp when tests/llama is installed (the rows say so when it is not)
+const llama = existsSync(new URL('../tests/llama/node_modules/node-llama-cpp', import.meta.url)) ? (await import('../tests/llama/llama.mjs')).llama : null;
 const info = await eg.init({ backend: 'wasm' });
 let s = 1;
 const r = { normal: () => { s = (s * 16807) % 2147483647; const u = s / 2147483647; s = (s * 16807) % 2147483647; return Math.sqrt(-2 * Math.log(u + 1e-12)) * Math.cos(2 * Math.PI * s / 2147483647); } };

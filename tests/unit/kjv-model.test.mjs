@@ -5,15 +5,12 @@
 // wrote (sizes in kjv-bytes.json, ≤ 10 MB together) and its greedy sample is reproduced.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { llama } from '../llama/llama.mjs';
 
 const eg = await import('../../build/tsc/runtime/entry/node.js');
 const wasm = new URL('../../build/edgegrad.wasm', import.meta.url);
-const pkg = new URL('../llama/node_modules/node-llama-cpp/dist/index.js', import.meta.url);
-if (!existsSync(pkg)) throw new Error('node-llama-cpp is not installed: run (cd tests/llama && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=optional)');
-const { getLlama } = await import(pkg.href);
-const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: 1 });
 const file = (type) => fileURLToPath(new URL(`../../examples/llm/kjv-bytes-${type.toLowerCase()}.gguf`, import.meta.url));
 const trained = JSON.parse(readFileSync(new URL('../../examples/llm/kjv-bytes.json', import.meta.url), 'utf8'));
 const PROMPTS = ['And God said unto', 'In the beginning', 'Blessed are the', 'And it came to pass, when'];

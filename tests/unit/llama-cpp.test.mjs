@@ -7,18 +7,15 @@
 // Reproduce a failure with EG_SEED=<printed seed> node tests/unit/llama-cpp.test.mjs
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rng, SEED } from '../conformance/_util.js';
 import { tinyLlama, writeTiny } from '../conformance/_llama.js';
+import { llama } from '../llama/llama.mjs';
 
 const eg = await import('../../build/tsc/runtime/entry/node.js');
 const wasm = new URL('../../build/edgegrad.wasm', import.meta.url);
-const pkg = new URL('../llama/node_modules/node-llama-cpp/dist/index.js', import.meta.url);
-if (!existsSync(pkg)) throw new Error('node-llama-cpp is not installed: run (cd tests/llama && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=optional)');
-const { getLlama } = await import(pkg.href);
-const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: 1 });
 const dir = mkdtempSync(join(tmpdir(), 'eg-llama-'));
 
 /**
