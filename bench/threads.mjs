@@ -4,7 +4,7 @@
 // single-threaded build (edgegrad.wasm) is measured too, at the start and the end, since the
 // 1-thread figure of the threaded build runs the same kernels on shared memory.
 // tfjs-backend-wasm and onnxruntime-web turn threads off under Node: their 2-thread figures
-// need a cross-origin isolated Chromium page (not done here).
+// come from a cross-origin isolated Chromium page: bench/threads-browser.mjs.
 //   node bench/threads.mjs [--quick] [--out file]
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
