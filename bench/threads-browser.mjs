@@ -9,6 +9,7 @@ import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { machineParallelism } from './lib/parallelism.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const argv = process.argv.slice(2);
@@ -38,6 +39,7 @@ const server = http.createServer((req, res) => {
 });
 
 let browser = null, failure = null, got = null;
+const parallelStart = await machineParallelism({ quick });
 try {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { default: puppeteer } = await import('puppeteer-core');
@@ -65,6 +67,7 @@ try {
   await browser?.close().catch(() => {});
   server.close();
 }
+const parallelEnd = failure ? null : await machineParallelism({ quick });
 if (failure) { console.error(`threads-browser: ${failure.message}`); process.exit(1); }
 
 // ---------------------------------------------------------------- table
@@ -87,8 +90,9 @@ const rows = got.rows.map((r) => {
   return row;
 });
 log('  (ratios > 1: edgegrad faster; ort-wasm copies its inputs in on every session.run, which the others do not)');
-log(`  machine load average at the end ${os.loadavg()[0].toFixed(1)} (${os.cpus().length} cores): above ~0.5 the 2-thread figures are squeezed`);
-const result = { date: new Date().toISOString(), quick, rounds: ROUNDS, repsPerRound: REPS, cores: os.cpus().length, loadAvg: os.loadavg().map((x) => +x.toFixed(2)),
+log(`  machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end; a plain JS loop on 2 threads ran ${parallelStart}x / ${parallelEnd}x ` +
+  'its 1-thread speed before / after (the ceiling for every 2-thread figure here)');
+const result = { date: new Date().toISOString(), quick, rounds: ROUNDS, repsPerRound: REPS, cores: os.cpus().length, machineParallelism: [parallelStart, parallelEnd], loadAvg: os.loadavg().map((x) => +x.toFixed(2)),
   userAgent: got.userAgent, libs, rows,
   hardwareConcurrencyOverride: 2 * THREADS, method: 'one cross-origin isolated Chromium page; 2 threads each (edgegrad init({ threads: 2 }), tfjs setThreadsCount(2), ort numThreads 2); edgegrad 1 thread = the same init with the split threshold at Infinity; op + readback into a JS typed array, median over rounds with the library order rotating; warm-up and a cross-check against tfjs first' };
 if (out) writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
