@@ -1,6 +1,6 @@
 // npm run bench: edgegrad against @tensorflow/tfjs-backend-wasm and onnxruntime-web, side by side.
 //
-//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-quant] [--no-cold] [--no-threads] [--no-llm] [--cases id,id] [--budget s] [--out file]
+//   node bench/run.mjs [--quick] [--stub] [--no-webgpu] [--no-relaxed] [--no-optim] [--no-solvers] [--no-linalg] [--no-ot] [--no-quant] [--no-cold] [--no-threads] [--no-threads-browser] [--no-llm] [--cases id,id] [--budget s] [--out file]
 //
 // Processes (each one is bench/worker.mjs or bench/limits.mjs):
 //   1. machine limits: SIMD128 peak, relaxed-SIMD FMA peak (own process, flag on), memory bandwidth
@@ -269,6 +269,7 @@ const SECTIONS = [
   { name: 'ot', script: 'bench/ot.mjs', title: 'Sinkhorn per backend vs plain JS, SNS vs Sinkhorn, FastRP on an SBM, stochastic CCA' },
   { name: 'quant', script: 'bench/quant.mjs', env: xdg, title: 'FWHT [4096, 4096] per backend vs read bandwidth; 1/2/4-bit GEMV (uniform, codebook) vs Q8_0 vs F32 on wasm' },
   { name: 'threads', script: 'bench/threads.mjs', title: 'edgegrad wasm, 1 vs 2 threads (init({ threads: 2 })); peers run one thread under Node' },
+  { name: 'threadsBrowser', flag: 'threads-browser', script: 'bench/threads-browser.mjs', title: 'two threads in a cross-origin isolated Chromium page: edgegrad vs tfjs-backend-wasm (threaded SIMD) vs onnxruntime-web, interleaved' },
   { name: 'llm', script: 'bench/llm.mjs', timeoutMs: 900_000, title: 'prompt processing and decode of a ~28M-parameter llama GGUF: edgegrad vs llama.cpp native vs wllama' },
   { name: 'cold', title: 'cold start: import -> first result, fresh process / isolate / page per run',
     args: ['bench/cold/run.mjs', '--reps', quick ? '3' : '7'], timeoutMs: 900_000, quiet: (l) => l.startsWith('cold start: ') },

@@ -4,12 +4,12 @@
 // single-threaded build (edgegrad.wasm) is measured too, at the start and the end, since the
 // 1-thread figure of the threaded build runs the same kernels on shared memory.
 // tfjs-backend-wasm and onnxruntime-web turn threads off under Node: their 2-thread figures
-// need a cross-origin isolated Chromium page (not done here).
+// come from a cross-origin isolated Chromium page: bench/threads-browser.mjs.
 //   node bench/threads.mjs [--quick] [--out file]
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { machineParallelism as probe } from './lib/parallelism.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -52,21 +52,7 @@ async function plain() {
   return Object.fromEntries(cs.map((c) => [c.id, time(c.run, repsFor(c.id))]));
 }
 
-/** What 2 threads can get on this machine now: a plain JS loop split over a worker and this
- *  thread against the same loop here alone (2.0 on two idle cores; other processes lower it). */
-async function machineParallelism() {
-  const body = 'let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i); return s;';
-  const spin = new Function('n', body);
-  const w = new Worker(`const { parentPort } = require('node:worker_threads'); const f = new Function('n', ${JSON.stringify(body)}); parentPort.on('message', (n) => parentPort.postMessage(f(n)));`, { eval: true });
-  const ask = (n) => new Promise((r) => { w.once('message', r); w.postMessage(n); });
-  await ask(1e6); spin(1e6);
-  const N = quick ? 1e8 : 3e8;
-  let t = performance.now(); spin(N); const one = performance.now() - t;
-  t = performance.now(); const p = ask(N / 2); spin(N / 2); await p; const two = performance.now() - t;
-  await w.terminate();
-  return +(one / two).toFixed(2);
-}
-
+const machineParallelism = () => probe({ quick });
 const loadStart = os.loadavg()[0];
 const parallelStart = await machineParallelism();
 const plainBefore = await plain();

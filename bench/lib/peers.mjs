@@ -4,7 +4,7 @@
 //   chain(k): the op k times without intermediate readback, one readback at the end
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { buildModel } from './onnx.mjs';
+import { opGraph as graph } from './ort-graph.mjs';
 
 const require = createRequire(import.meta.url);
 const nodeModules = fileURLToPath(new URL('../../node_modules/', import.meta.url));
@@ -60,26 +60,6 @@ export async function createOrt() {
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
   const info = { version: ort.env.versions.web, backend: 'wasm', simd: true, threads: 1 };
-
-  // One node per op; chain(k) runs a model with the op applied k times (ort cannot keep a result
-  // resident between runs, so op-only means "k ops inside one session.run").
-  function graph(c, k) {
-    const [s0, s1] = c.shapes;
-    const nodes = [];
-    const inputs = [['x', s0]];
-    if (c.op === 'matmul' || c.op === 'add') inputs.push(['b', s1]);
-    let cur = 'x';
-    for (let i = 0; i < k; i++) {
-      const out = i === k - 1 ? 'y' : `t${i}`;
-      if (c.op === 'matmul') nodes.push({ op: 'MatMul', inputs: [cur, 'b'], outputs: [out] });
-      else if (c.op === 'add') nodes.push({ op: 'Add', inputs: [cur, 'b'], outputs: [out] });
-      else if (c.op === 'softmax') nodes.push({ op: 'Softmax', inputs: [cur], outputs: [out], attrs: { axis: -1 } });
-      else if (c.op === 'sum') nodes.push({ op: 'ReduceSum', inputs: ['x'], outputs: [k === 1 ? 'y' : `r${i}`], attrs: { keepdims: 0 } });
-      cur = out;
-    }
-    if (c.op === 'sum' && k > 1) nodes.push({ op: 'Sum', inputs: Array.from({ length: k }, (_, i) => `r${i}`), outputs: ['y'] });
-    return buildModel({ nodes, inputs, outputs: [['y', c.out]] });
-  }
 
   return {
     name: 'ort-wasm', info,
