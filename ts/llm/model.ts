@@ -328,9 +328,9 @@ export function fromFile(file: GGUFFile, opts: LoadOptions = {}, loaded?: Map<st
   try {
     const embedInfo = info('token_embd.weight')!;
     // a streamed quantized embedding: keep its packed form for a tied output head
-    const embedPacked = loaded?.get(embedInfo.name) instanceof QuantizedTensor ? loaded.get(embedInfo.name) as QuantizedTensor : undefined;
-    if (embedPacked) loaded!.delete(embedInfo.name);
-    const embedTable = keep(embedPacked ? embedPacked.dequantize() : asFloat(embedInfo));
+    const pre = take(embedInfo);
+    const embedPacked = pre instanceof QuantizedTensor ? pre : undefined;
+    const embedTable = keep(embedPacked ? embedPacked.dequantize() : pre instanceof Tensor ? pre : dequantize(embedInfo));
     const vocabSize = embedInfo.shape[0];
     if (vocabSize !== tokenizer.vocabSize) throw new EdgegradError(op, `token_embd has ${vocabSize} rows but the tokenizer ${tokenizer.vocabSize} tokens`, 'The file is inconsistent');
     const headDim = num('attention.key_length', dim / heads);
