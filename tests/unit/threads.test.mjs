@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { rng, randn, assertClose, tol, matmulOracle } from '../conformance/_util.js';
+import { readmeBlocks, runBlock } from './readme.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url);
 const eg = await import(new URL('edgegrad.node.js', DIST).href);
@@ -150,17 +151,13 @@ test('bad threads options name the op and the fix; a single-threaded module pass
   await eg.init({ backend: 'wasm' });
 });
 
-test("the README's threads snippet runs and splits its matmul", async () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const code = /```js\n(\/\/ README threads:[\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(code, 'the README threads snippet is missing');
-  const printed = [];
-  await new (Object.getPrototypeOf(async () => {}).constructor)('eg', 'console', code)(eg, { log: (...a) => printed.push(a) });
-  const [[w], [c00, parallel]] = printed;
-  assert.ok(w.threads && w.threadCount >= 2, JSON.stringify(w));
-  assert.ok(Number.isFinite(c00), `c[0] ${c00}`);
-  assert.equal(parallel, { launches: 1, byKernel: { matmulRange: 1 } });
-  await eg.init({ backend: 'wasm' });
+test("the README's threads snippet runs as written and splits its matmul", async () => {
+  const [{ code }] = readmeBlocks('Threads (wasm backend)', { lang: 'js' });
+  const { ok, out, log } = await runBlock('threads', code);
+  assert.ok(ok, log);
+  assert.match(out, /threads: true/, out);
+  assert.ok(Number(/threadCount: (\d+)/.exec(out)?.[1]) >= 2, out);
+  assert.match(out, /launches: 1, byKernel: \{ matmulRange: 1 \}/, out);
 });
 
 test.run();
